@@ -1,0 +1,85 @@
+"""Value records that flow through the pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+LINK_KINDS = ("code", "data", "model", "demo", "project", "package", "other")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record came from: a source file name and a 1-based line."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One paper as one source file lists it, before dedup."""
+
+    title: str
+    abstract: str
+    origin: Origin
+    published: dt.date | None = None
+    authors_count: int | None = None
+    upvotes: int | None = None
+    listed: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A record that could not be used, and why."""
+
+    origin: Origin
+    reason: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A cleaned, canonical link found in a paper's text.
+
+    ``kind`` is one of LINK_KINDS; ``label`` is what a button shows (``GitHub``,
+    ``Hugging Face model``, ``Project page``); ``repo`` is ``owner/name`` for
+    links on a code host, else empty.
+    """
+
+    url: str
+    kind: str
+    label: str = ""
+    repo: str = ""
+
+    def as_json(self) -> dict[str, str]:
+        return {"url": self.url, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One real paper, merged from every record that lists it.
+
+    Equality and hash come from the normalized title key alone, so two
+    papers are the same paper whatever metadata they carry.
+    """
+
+    key: str
+    id: str = field(compare=False)
+    title: str = field(compare=False)
+    abstract: str = field(compare=False)
+    origins: tuple[Origin, ...] = field(compare=False)
+    published: dt.date | None = field(default=None, compare=False)
+    authors_count: int | None = field(default=None, compare=False)
+    upvotes: int | None = field(default=None, compare=False)
+    listed: dt.date | None = field(default=None, compare=False)
+    links: tuple[Link, ...] = field(default=(), compare=False)
+    mentions: tuple[str, ...] = field(default=(), compare=False)
+    topics: tuple[str, ...] = field(default=(), compare=False)
+    related: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def primary_topic(self) -> str | None:
+        return self.topics[0] if self.topics else None

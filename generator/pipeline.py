@@ -1,0 +1,164 @@
+"""The recipe: read listings, merge, enrich, classify, relate, render.
+
+Reading happens in :func:`load_sources` and writing in :func:`write_generated`;
+everything between is pure and gathers the whole corpus before any output.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .config import DigestConfig, Source
+from .dedup import merge_records
+from .links import extract_links
+from .mentions import find_mentions
+from .models import Origin, Paper, Record, Rejection
+from .output import WriteResult, write_tree
+from .readers import ListingError, decode_listing, read_listing
+from .related import relate
+from .render import RESERVED_PAGES, Renderer, make_environment
+from .report import Report
+from .topics import Match, classify
+from .overrides import apply_overrides
+
+log = logging.getLogger(__name__)
+
+
+class SourceError(Exception):
+    """The sources named in digest.yml cannot be found."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A listing file's name (as shown in origins) and raw bytes."""
+
+    name: str
+    data: bytes
+    year: int | None = None
+
+
+@dataclass
+class Digest:
+    """Everything the pipeline learned, ready to render."""
+
+    config: DigestConfig
+    papers: list[Paper]
+    matches: dict[str, tuple[Match, ...]]
+    report: Report
+    files: dict[str, str] = field(default_factory=dict)
+    overview: str = ""
+
+
+def load_sources(config: DigestConfig) -> tuple[list[SourceFile], list[str]]:
+    """Read every listing file the config's globs match, in sorted order."""
+    files: list[SourceFile] = []
+    warnings: list[str] = []
+    seen: set[Path] = set()
+    for source in config.sources:
+        base = _glob_base(config.root, source)
+        if not base.is_dir():
+            raise SourceError(
+                f"{config.path}: the sources folder '{base}' for '{source.pattern}' does not "
+                "exist. Create it and put listing files in it, or fix `sources:`."
+            )
+        matched = sorted(Path(p) for p in glob.glob(str(config.root / source.pattern), recursive=True))
+        matched = [p for p in matched if p.is_file() and not p.name.startswith(".")]
+        if not matched:
+            warnings.append(
+                f"{config.path}: no listing file matches '{source.pattern}'. "
+                "Add listings there or fix `sources:`."
+            )
+        for path in matched:
+            if path.resolve() in seen:
+                continue
+            seen.add(path.resolve())
+            name = path.relative_to(base).as_posix()
+            files.append(SourceFile(name, path.read_bytes(), source.year))
+    return files, warnings
+
+
+def _glob_base(root: Path, source: Source) -> Path:
+    """Return the folder a pattern's names are relative to: its part before any wildcard."""
+    parts: list[str] = []
+    for part in Path(source.pattern).parts:
+        if any(ch in part for ch in "*?["):
+            return root.joinpath(*parts)
+        parts.append(part)
+    # A plain file name: names are relative to its folder.
+    return root.joinpath(*parts).parent
+
+
+def read_records(sources: list[SourceFile]) -> tuple[list[Record], list[Rejection], list[str], int]:
+    """Decode and read every listing; return records, rejections, warnings and the count read."""
+    records: list[Record] = []
+    rejected: list[Rejection] = []
+    warnings: list[str] = []
+    for source in sources:
+        try:
+            text, decode_warnings = decode_listing(source.data, source.name)
+        except ListingError as error:
+            rejected.append(Rejection(Origin(source.name, 0), str(error)))
+            warnings.append(str(error))
+            continue
+        warnings += decode_warnings
+        result = read_listing(text, source.name, source.year)
+        records += result.records
+        rejected += result.rejected
+        warnings += result.warnings
+        warnings += [f"Listing '{r.origin.file}' line {r.origin.line}: record rejected: {r.reason}." for r in result.rejected]
+    return records, rejected, warnings, len(records) + len(rejected)
+
+
+def build_digest(
+    config: DigestConfig, sources: list[SourceFile], use_directory_urls: bool = True
+) -> Digest:
+    """Run every pure stage over the sources and render the pages."""
+    records, rejected, warnings, records_read = read_records(sources)
+    papers = merge_records(records)
+    papers = [
+        replace(paper, links=tuple(extract_links(f"{paper.title} {paper.abstract}")))
+        for paper in papers
+    ]
+    mentions = find_mentions(papers)
+    papers = [replace(paper, mentions=mentions.get(paper.id, ())) for paper in papers]
+    assignments = classify(papers, config.topics)
+    papers, assignments, hidden, override_warnings = apply_overrides(papers, assignments, config)
+    warnings += override_warnings
+    papers = [replace(paper, topics=assignments[paper.id].topics) for paper in papers]
+    related = relate(papers, config.related)
+    papers = [replace(paper, related=related.get(paper.id, ())) for paper in papers]
+    matches = {paper_id: assignment.matches for paper_id, assignment in assignments.items()}
+    for topic in config.topics:
+        if topic.id in RESERVED_PAGES:
+            warnings.append(f"{config.path}: topic id '{topic.id}' is reserved; choose another.")
+    report = Report.from_pipeline(
+        records_read=records_read,
+        papers=papers,
+        rejected=rejected + hidden,
+        warnings=warnings,
+    )
+    digest = Digest(config, papers, matches, report)
+    renderer = Renderer(
+        config, papers, matches, make_environment([config.root / "templates"]), use_directory_urls
+    )
+    digest.files = renderer.render()
+    digest.overview = renderer.render_overview()
+    return digest
+
+
+def write_generated(digest: Digest) -> WriteResult:
+    """Write the generated pages into the config's output folder, only what changed."""
+    return write_tree(digest.files, digest.config.root / digest.config.output)
+
+
+def generate(config: DigestConfig, use_directory_urls: bool = True) -> tuple[Digest, WriteResult]:
+    """Read, build and write the generated pages for a digest."""
+    sources, warnings = load_sources(config)
+    digest = build_digest(config, sources, use_directory_urls)
+    digest.report.warnings[:0] = warnings
+    for message in digest.report.warnings:
+        log.warning(message)
+    return digest, write_generated(digest)

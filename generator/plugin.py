@@ -1,0 +1,95 @@
+"""The MkDocs plugin `digest`: runs the pipeline inside `mkdocs build` and `serve`."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .config import ConfigError, load_config
+from .nav import digest_nav
+from .output import UnsafePathError
+from .pipeline import Digest, SourceError, generate
+from .render import OVERVIEW_MARKER
+
+# MkDocs counts warnings of its own logger tree, so `--strict` sees ours.
+log = logging.getLogger("mkdocs.plugins.digest")
+
+
+class DigestPluginConfig(Config):
+    """Options of the `digest` plugin in mkdocs.yml."""
+
+    config = c.Type(str, default="digest.yml")
+    """The digest file, relative to mkdocs.yml."""
+    report = c.Optional(c.Type(str))
+    """Write the build report (JSON) to this file, relative to mkdocs.yml."""
+
+
+class DigestPlugin(BasePlugin[DigestPluginConfig]):
+    """Generate the digest's pages before MkDocs collects files."""
+
+    def __init__(self) -> None:
+        self.digest: Digest | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path).resolve().parent
+        try:
+            digest_config = load_config(root / self.config.config)
+            self.digest, _ = generate(digest_config, config.use_directory_urls)
+        except (ConfigError, SourceError, UnsafePathError) as error:
+            raise PluginError(str(error)) from None
+        output = (digest_config.root / digest_config.output).resolve()
+        if not output.is_relative_to(Path(config.docs_dir).resolve()):
+            raise PluginError(
+                f"{digest_config.path}: `output: {digest_config.output}` is not inside the "
+                f"MkDocs docs_dir '{config.docs_dir}'. Put generated pages under docs/."
+            )
+        for message in self.digest.report.warnings:
+            log.warning(message)
+        folder = output.relative_to(Path(config.docs_dir).resolve()).as_posix()
+        config.nav = digest_nav(config.nav, self.digest, folder, Path(config.docs_dir))
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.digest is not None
+        # papers.json belongs at the site root (the contract), not in the pages folder.
+        folder = self.digest.config.output.removeprefix("docs/").strip("/")
+        stale = files.get_file_from_path(f"{folder}/papers.json")
+        if stale is not None:
+            files.remove(stale)
+        files.append(File.generated(config, "papers.json", content=self.digest.files["papers.json"]))
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        if self.digest is None or page.file.src_uri != "index.md":
+            return markdown
+        if OVERVIEW_MARKER in markdown:
+            return markdown.replace(OVERVIEW_MARKER, self.digest.overview, 1)
+        return f"{markdown.rstrip()}\n\n{self.digest.overview}"
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        if self.digest is None:
+            return server
+        root = self.digest.config.root
+        server.watch(str(self.digest.config.path))
+        for folder in {root / s.pattern.split("*")[0] for s in self.digest.config.sources}:
+            server.watch(str(folder if folder.is_dir() else folder.parent))
+        for templates in (root / "templates",):
+            if templates.is_dir():
+                server.watch(str(templates))
+        return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.digest is not None and self.config.report:
+            path = Path(config.config_file_path).parent / self.config.report
+            path.write_text(self.digest.report.to_json(), encoding="utf-8")

@@ -1,0 +1,60 @@
+"""The build report: every record accounted for."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from .models import Paper, Rejection
+
+
+@dataclass
+class Report:
+    """What a build read, merged, rejected and warned about."""
+
+    records_read: int
+    papers: int
+    merged: list[dict[str, object]] = field(default_factory=list)
+    rejected: list[dict[str, str]] = field(default_factory=list)
+    unsorted: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_pipeline(
+        cls,
+        records_read: int,
+        papers: list[Paper],
+        rejected: list[Rejection],
+        warnings: list[str],
+    ) -> Report:
+        """Build the report from the pipeline's results."""
+        return cls(
+            records_read=records_read,
+            papers=len(papers),
+            merged=[
+                {"id": p.id, "origins": [str(o) for o in p.origins]}
+                for p in papers
+                if len(p.origins) > 1
+            ],
+            rejected=[{"origin": str(r.origin), "reason": r.reason} for r in rejected],
+            unsorted=sorted(p.id for p in papers if not p.topics),
+            warnings=list(warnings),
+        )
+
+    @property
+    def balanced(self) -> bool:
+        """Whether every record read is a paper, merged into one, or rejected."""
+        merged_extra = sum(len(m["origins"]) - 1 for m in self.merged)  # type: ignore[arg-type]
+        return self.records_read == self.papers + merged_extra + len(self.rejected)
+
+    def to_json(self) -> str:
+        """Return the report as JSON text."""
+        data = {
+            "records_read": self.records_read,
+            "papers": self.papers,
+            "merged": self.merged,
+            "rejected": self.rejected,
+            "unsorted": self.unsorted,
+            "warnings": self.warnings,
+        }
+        return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

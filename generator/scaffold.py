@@ -1,0 +1,37 @@
+"""Write a new digest folder from the bundled skeleton."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SKELETON = Path(__file__).resolve().parent / "skeleton"
+# Files in the skeleton whose text carries the digest's title.
+_TITLED = {"mkdocs.yml", "digest.yml", "docs/index.md"}
+
+
+def create(directory: Path, title: str) -> list[Path]:
+    """Copy the skeleton into directory (which must not hold a digest) and return what was written."""
+    if (directory / "digest.yml").exists() or (directory / "mkdocs.yml").exists():
+        raise FileExistsError(
+            f"'{directory}' already holds a digest (digest.yml or mkdocs.yml). "
+            "Choose an empty or new folder."
+        )
+    written: list[Path] = []
+    for source in sorted(SKELETON.rglob("*")):
+        if source.is_dir() or "__pycache__" in source.parts:
+            continue
+        relative = source.relative_to(SKELETON).as_posix()
+        target = directory / relative.replace("dot-gitignore", ".gitignore")
+        text = source.read_text(encoding="utf-8")
+        if relative in _TITLED:
+            text = text.replace("{{title}}", _yaml_safe(title) if relative.endswith(".yml") else title)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def _yaml_safe(title: str) -> str:
+    """Return the title as a double-quoted YAML scalar."""
+    escaped = title.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
