@@ -95,10 +95,11 @@ _URL = re.compile(
 # "https://github.com/ owner/name": a stray space after the host.
 _SPILLED_REPO = re.compile(r"[ \t]{1,3}([A-Za-z0-9][A-Za-z0-9_-]*/[A-Za-z0-9_.-]+)", re.ASCII)
 _SPILL_STOPWORDS = frozenset({"and", "or"})
-_GLUED_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+-]*://")
+_GLUED_SCHEME = re.compile(r"(?:[A-Za-z][A-Za-z0-9+-]*)?://")
 _NOT_IN_NAME = re.compile(r"[^A-Za-z0-9_.-]")
+_HAS_ALNUM = re.compile(r"[A-Za-z0-9]")
 _LATEX_ESCAPE = re.compile(r"\\([_%&#~$])")
-_TRAILING = ".,;:!?*'\"#"
+_TRAILING = ".,;:!?*'\"#/"
 _CLOSERS = {")": "(", "]": "["}
 
 
@@ -136,9 +137,9 @@ def _link_from_match(text: str, match: re.Match[str]) -> tuple[Link | None, int]
         return None, end
     written_host = match["host"]
     host = written_host.lower()
-    host = HF_HOSTS.get(host, host)
     if host.startswith("www.") and _is_known(host[4:]):
         host = host[4:]
+    host = HF_HOSTS.get(host, host)
     rest = _LATEX_ESCAPE.sub(r"\1", raw_rest)
     if host in CODE_HOSTS and rest == "/" and not match["port"]:
         spilled = _SPILLED_REPO.match(text, end)
@@ -191,7 +192,7 @@ def _plausible_without_scheme(written_host: str, host: str, rest: str) -> bool:
 
 
 def _strip_trailing(rest: str) -> str:
-    """Drop sentence punctuation and unbalanced closing brackets from the end."""
+    """Drop sentence punctuation, slashes and unbalanced closing brackets from the end."""
     while rest:
         last = rest[-1]
         if last in _TRAILING:
@@ -225,12 +226,13 @@ def _repo_segments(parts: list[str]) -> tuple[list[str], bool]:
     kept: list[str] = []
     for part in parts:
         bad = _NOT_IN_NAME.search(part)
-        if bad:
-            name = part[: bad.start()]
-            if name:
-                kept.append(name)
+        # What is left after a cut may end a sentence: "owner/name.%" -> "name".
+        name = part[: bad.start()].rstrip(".") if bad else part
+        if not _HAS_ALNUM.search(name):
             return kept, False
-        kept.append(part)
+        kept.append(name)
+        if bad:
+            return kept, False
     return kept, True
 
 

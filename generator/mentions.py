@@ -1,15 +1,15 @@
 """Find papers whose name appears in another paper's abstract.
 
-A title gives a name when it starts with a method-like token followed by a
+A title gives a name when it starts with a method-like word followed by a
 colon or a spaced dash (``SnapKV: LLM Knows ...`` gives ``SnapKV``). Names and
 abstracts are put in one canonical spelling, so ``H_2O``, ``H2O``, ``H$_2$O``,
-``H$_{2}$O`` and ``H₂O`` are the same name. Each abstract is tokenised once and
-its tokens are looked up in a dict from name to paper id, so the cost grows
-with the corpus, not with names times abstracts.
+``H$_{2}$O`` and ``H₂O`` are the same name. Each abstract is split into words
+once and the words are looked up in a dict from name to paper id, so the cost
+grows with the corpus, not with names times abstracts.
 
 The rules lean towards missing a mention rather than inventing one: only
-single-token names, only method-like ones, never generic acronyms, and never
-a name that two papers share.
+one-word names, only method-like ones, never generic acronyms, and never a
+name that two papers share.
 """
 
 from __future__ import annotations
@@ -20,16 +20,20 @@ from collections.abc import Sequence
 
 from .models import Paper
 
-# LaTeX and markup noise inside names: H$_{2}$O, H_2O and H^2O all mean H2O.
-_DROP = str.maketrans("", "", "$_^{}")
+# LaTeX and markup noise inside names: H$_{2}$O, H_2O and H^2O all mean H2O. The
+# Unicode hyphens NFKC leaves alone become the ASCII one names are written with.
+_CANONICAL = str.maketrans(
+    {"$": None, "_": None, "^": None, "{": None, "}": None, "\u2010": "-", "\u2011": "-"}
+)
 _URL = re.compile(r"(?:https?://|www\.)\S+")
-# A token is a run of word characters, maybe chained by '-' or '.' (FlashAttention-2,
-# GEB-1.3B, SnapKV-style) and maybe ending in '+' (FlashDecoding++). Being
-# maximal runs, tokens are whole words: SnapKVs never yields SnapKV.
-_TOKEN = re.compile(r"\w+(?:[-.]\w+)*\+*")
-_CHAIN_SEPARATOR = re.compile(r"([-.])")
+# Inside a word '-' and '.' chain parts (FlashAttention-2, GEB-1.3B, SnapKV-style);
+# '+' ends a name (FlashDecoding++) or, between letters, joins two (SnapKV+H2O).
+_IN_WORD = "-.+"
+_CHAIN_SEPARATOR = re.compile(r"([-.]|(?<=\w)\+(?=\w))")
+_DIGIT = re.compile(r"\d")
+_NAME_SHAPE = re.compile(r"\w+(?:[-.]\w+)*\+*")
 # What may separate a name from the rest of its title: a colon, or a dash with
-# spaces around it (a dash without spaces is part of the name, as in Cache-Craft).
+# spaces around it (a dash without spaces is part of the name, as in TPI-LLM).
 _TITLE_SPLIT = re.compile(r"\s*:\s+|\s+[-\u2013\u2014]\s+")
 _MIN_NAME_LENGTH = 3
 # Generic terms that look like method names yet name no single paper; a title
@@ -38,49 +42,59 @@ _MIN_NAME_LENGTH = 3
 # are dropped anyway.
 STOPWORDS = frozenset(
     """
-    API APIs ASR BERT CNN CNNs CPU CPUs CUDA CO2 DNN DNNs FPGA FPGAs GAN GANs GNN GNNs
-    GPT GPU GPUs HPC IoT LLM LLMs LVLM LVLMs MLLM MLLMs MLP MLPs MoE MoEs NLP NPU
-    NPUs RAG RLHF RNN RNNs RPG SLM SLMs SOTA SQL SSM SSMs TPU TPUs VLA VLAs VLM VLMs
-    ViT ViTs FP4 FP8 FP16 FP32 BF16 INT4 INT8 LSTM
+    API APIs ASR BERT CNN CNNs CO2 CPU CPUs CUDA DNN DNNs FPGA FPGAs GAN GANs GNN GNNs
+    GPT GPU GPUs HPC IoT LLM LLMs LSTM LVLM LVLMs MLLM MLLMs MLP MLPs MoE MoEs NLP
+    NPU NPUs RAG RLHF RNN RNNs RPG SLM SLMs SOTA SQL SSM SSMs TPU TPUs ViT ViTs VLA
+    VLAs VLM VLMs FP4 FP8 FP16 FP32 BF16 INT4 INT8
     """.split()
 )
 
 
+class _WordBreaks(dict[int, int]):
+    """A str.translate table turning every character that ends a word into a space."""
+
+    def __missing__(self, codepoint: int) -> int:
+        char = chr(codepoint)
+        # A word is letters and digits, plus the punctuation names are built with.
+        value = codepoint if char.isalnum() or char in _IN_WORD else ord(" ")
+        self[codepoint] = value
+        return value
+
+
+# Filled lazily: a full table over every Unicode code point would be huge.
+_WORD_BREAKS = _WordBreaks()
+
+
 def _canonical(text: str) -> str:
     """Return text in the spelling that names and abstracts are compared in."""
-    return unicodedata.normalize("NFKC", text).translate(_DROP)
+    return unicodedata.normalize("NFKC", text).translate(_CANONICAL)
 
 
 def _is_method_like(part: str) -> bool:
-    """Tell whether one dash-free part of a token looks like a method name."""
-    letters = [ch for ch in part if ch.isalpha()]
-    if not letters or part in STOPWORDS:
+    """Tell whether one dash-free part of a word looks like a method name."""
+    if part in STOPWORDS or not any(ch.isalpha() for ch in part):
         return False
-    if any(ch.isupper() for ch in part[1:]):
-        return True
-    if any(ch.isdigit() for ch in part):
+    if any(ch.isupper() for ch in part[1:]) or any(ch.isdigit() for ch in part):
         return True
     return len(part) >= _MIN_NAME_LENGTH and part.isupper()
 
 
-def _is_name(token: str) -> bool:
-    """Tell whether a canonical token may serve as a paper's name."""
-    if token in STOPWORDS or sum(ch.isalnum() for ch in token) < _MIN_NAME_LENGTH:
+def _is_name(word: str) -> bool:
+    """Tell whether a canonical word may serve as a paper's name."""
+    if word in STOPWORDS or sum(ch.isalnum() for ch in word) < _MIN_NAME_LENGTH:
         return False
     # Each part is judged alone so that generic compounds such as Self-Attention
     # or Key-Value are not names, while FlashAttention-2 and TPI-LLM are.
-    parts = re.split(r"[-.]", token.rstrip("+"))
-    return any(_is_method_like(part) for part in parts)
+    return any(_is_method_like(part) for part in re.split(r"[-.+]", word))
 
 
 def paper_names(title: str) -> list[str]:
     """Return the canonical names a title gives, or an empty list."""
-    text = _canonical(title).strip()
-    pieces = _TITLE_SPLIT.split(text, maxsplit=1)
+    pieces = _TITLE_SPLIT.split(_canonical(title).strip(), maxsplit=1)
     if len(pieces) < 2 or not pieces[1]:
         return []
     head = pieces[0]
-    if not _TOKEN.fullmatch(head) or not _is_name(head):
+    if not _NAME_SHAPE.fullmatch(head) or not _is_name(head):
         return []
     return [head]
 
@@ -91,31 +105,40 @@ def _name_index(papers: Sequence[Paper]) -> dict[str, str]:
     for paper in papers:
         for name in paper_names(paper.title):
             owners.setdefault(name, set()).add(paper.id)
-    # A name two papers share (MoE-this and MoE-that, or a reissue dedup did
-    # not merge) cannot say which one is meant, so it links to neither.
-    return {name: next(iter(ids)) for name, ids in owners.items() if len(ids) == 1}
+    # A name two papers share (two unrelated "KIVI: ..." papers, or a reissue
+    # that dedup did not merge) cannot say which one is meant, so it links to
+    # neither; three or more papers sharing a name means it is generic anyway.
+    return {name: min(ids) for name, ids in owners.items() if len(ids) == 1}
 
 
 def _names_in(abstract: str, index: dict[str, str]) -> set[str]:
-    """Return the indexed names an abstract mentions, each token read once."""
-    text = _URL.sub(" ", _canonical(abstract))
-    found: set[str] = set()
-    for token in set(_TOKEN.findall(text)):
-        if token in index:
-            found.add(token)
-        elif "-" in token or "." in token:
-            found.update(_names_in_chain(token, index))
+    """Return the indexed names an abstract mentions."""
+    text = _canonical(abstract)
+    if "://" in text or "www." in text:
+        # A repository path is a link, not a mention (the links stage owns it).
+        text = _URL.sub(" ", text)
+    # Splitting on word breaks runs in C; a regex findall is several times slower.
+    # Full stops that end a sentence go first, so "SnapKV." is a plain word.
+    text = text.replace(". ", " ").rstrip(".")
+    words = set(text.translate(_WORD_BREAKS).split())
+    found = words & index.keys()
+    for word in words - found:
+        # Only chained words can hide a name, and only if some part has an
+        # uppercase letter or a digit: "long-context" cannot.
+        chained = "-" in word or "." in word or "+" in word
+        if chained and (not word.islower() or _DIGIT.search(word)):
+            found.update(_names_in_chain(word, index))
     return found
 
 
-def _names_in_chain(token: str, index: dict[str, str]) -> list[str]:
-    """Return the names inside a chained token, longest first, without overlaps."""
-    # Pieces alternate part, separator, part: "BARS-CTR-style" -> BARS - CTR - style.
-    pieces = _CHAIN_SEPARATOR.split(token)
+def _names_in_chain(word: str, index: dict[str, str]) -> list[str]:
+    """Return the names inside a chained word, longest first, without overlaps."""
+    # Pieces alternate part and separator: "BARS-CTR-style." -> BARS - CTR - style.
+    pieces = _CHAIN_SEPARATOR.split(word.strip("-."))
     parts = pieces[0::2]
     used = [False] * len(parts)
     found: list[str] = []
-    for size in range(len(parts) - 1, 0, -1):
+    for size in range(len(parts), 0, -1):
         for start in range(len(parts) - size + 1):
             stop = start + size
             if any(used[start:stop]):

@@ -1,0 +1,56 @@
+"""Shared fixtures: write a {path: text} dict into a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PROJECT = Path(__file__).parent.parent
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write each {relative path: content} under root and return root."""
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
+    """Return a function that writes files into tmp_path."""
+    return lambda files: write_files(tmp_path, files)
+
+
+def copy_project(target: Path) -> Path:
+    """Copy the bundled digest (config, docs, sources) into target."""
+    for name in ("mkdocs.yml", "digest.yml"):
+        shutil.copy(PROJECT / name, target / name)
+    shutil.copytree(PROJECT / "data", target / "data")
+    shutil.copytree(PROJECT / "docs", target / "docs", ignore=shutil.ignore_patterns("digest"))
+    return target
+
+
+def run_digest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture(scope="session")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled digest, built once with --strict and a report."""
+    root = copy_project(tmp_path_factory.mktemp("bundled"))
+    result = run_digest(root, "build", "--strict", "--report", "report.json")
+    assert result.returncode == 0, result.stderr
+    return root

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.config import ConfigError, load_config
+
+from .conftest import PROJECT
+
+
+def problems(tree, text: str) -> list[str]:
+    root = tree({"digest.yml": text})
+    with pytest.raises(ConfigError) as caught:
+        load_config(root / "digest.yml")
+    return [line.replace(str(root / "digest.yml"), "digest.yml") for line in str(caught.value).splitlines()]
+
+
+def test_bundled_config_loads():
+    config = load_config(PROJECT / "digest.yml")
+    assert config.title == "Efficient ML Systems Digest"
+    assert len(config.topics) >= 10
+
+
+def test_minimal_config_gets_defaults(tree):
+    root = tree({"digest.yml": "title: T\n"})
+    config = load_config(root / "digest.yml")
+    assert (config.output, [s.pattern for s in config.sources], config.topics) == (
+        "docs/digest", ["data/sources/*"], ()
+    )
+
+
+def test_every_problem_is_reported_at_once_with_lines(tree):
+    text = (
+        "title: T\n"
+        "colour: blue\n"
+        "topics:\n"
+        "  - id: a\n"
+        "    title: A\n"
+        "    regex: '(unclosed'\n"
+        "  - id: a\n"
+        "    title: Again\n"
+        "  - id: b\n"
+        "    title: B\n"
+        "    parent: nowhere\n"
+        "  - id: c\n"
+        "    title: C\n"
+        "    parent: d\n"
+        "  - id: d\n"
+        "    title: D\n"
+        "    parent: c\n"
+        "  - id: e\n"
+        "    title: E\n"
+        "    weight: 3\n"
+        "overrides:\n"
+        "  - paper: some-paper\n"
+        "    add: [zzz]\n"
+    )
+    assert problems(tree, text) == [
+        "digest.yml line 2: unknown key `colour` in top level. Known keys: title, description, "
+        "sources, output, topics, overrides, related.",
+        "digest.yml line 6: the regex of topic 'a' does not compile: missing ), unterminated "
+        "subpattern at position 0.",
+        "digest.yml line 7: topic id 'a' is used twice (first at line 4). Give each topic its own id.",
+        "digest.yml line 20: unknown key `weight` in topic 'e'. Known keys: id, title, description, "
+        "parent, match, exclude, regex, min_score.",
+        "digest.yml line 9: topic 'b' has parent 'nowhere', which is not a topic id.",
+        "digest.yml line 12: topic 'c' is its own ancestor (c -> d -> c). Break the parent cycle.",
+        "digest.yml line 15: topic 'd' is its own ancestor (d -> c -> d). Break the parent cycle.",
+        "digest.yml line 23: override for 'some-paper' names topic 'zzz', which is not a topic id.",
+    ]
+
+
+def test_wrong_types_and_missing_title(tree):
+    assert problems(tree, "topics: 3\nrelated: many\n") == [
+        "digest.yml line 1: top level needs `title`.",
+        "digest.yml line 1: `topics` in top level must be a list, not a whole number.",
+        "digest.yml line 2: `related` in top level must be a whole number, not text.",
+    ]
+
+
+def test_bad_yaml_names_the_line(tree):
+    assert problems(tree, "title: T\ntopics: [a\n") == [
+        "Could not read 'digest.yml' line 3: expected ',' or ']', but got '<stream end>'. "
+        "Fix the YAML syntax there."
+    ]
+
+
+def test_output_outside_docs_is_refused(tree):
+    assert problems(tree, "title: T\noutput: ../elsewhere\n") == [
+        "digest.yml line 2: `output` must be a folder inside docs/, not '../elsewhere'."
+    ]
+
+
+def test_missing_file_says_what_to_do(tmp_path: Path):
+    with pytest.raises(ConfigError, match="create one with `digest new DIR`"):
+        load_config(tmp_path / "digest.yml")

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from generator.dedup import merge_records
+from generator.models import Origin, Record
+
+
+def record(title: str, file: str, line: int, **meta) -> Record:
+    return Record(title=title, abstract=meta.pop("abstract", "Abstract."), origin=Origin(file, line), **meta)
+
+
+def test_same_title_key_merges_and_keeps_every_origin_and_richest_metadata():
+    papers = merge_records([
+        record("SnapKV: LLM Knows", "b.txt", 5),
+        record("snapkv llm knows", "a.txt", 3, published=dt.date(2024, 4, 22), authors_count=5, upvotes=2),
+        record("Other", "a.txt", 9),
+    ])
+    assert [p.id for p in papers] == ["other", "snapkv-llm-knows"]
+    snap = papers[1]
+    assert snap.origins == (Origin("a.txt", 3), Origin("b.txt", 5))
+    assert snap.title == "snapkv llm knows"  # from the first origin
+    assert (snap.published, snap.authors_count, snap.upvotes) == (dt.date(2024, 4, 22), 5, 2)
+
+
+def test_fullwidth_title_merges_with_plain():
+    papers = merge_records([record("ＧＰＵ Paper", "a.txt", 1), record("GPU Paper", "b.txt", 1)])
+    assert len(papers) == 1
+
+
+def test_colliding_slugs_get_suffixes_stably():
+    records = [record("Café Paper", "a.txt", 1), record("Cafe Paper", "a.txt", 3)]
+    # Different keys ("café" keeps its accent), same ASCII slug.
+    papers = merge_records(records)
+    assert sorted(p.id for p in papers) == ["cafe-paper", "cafe-paper-2"]
+    again = merge_records(list(reversed(records)))
+    assert {p.key: p.id for p in papers} == {p.key: p.id for p in again}
+
+
+def test_paper_equality_comes_from_key():
+    first, = merge_records([record("Same", "a.txt", 1)])
+    second, = merge_records([record("SAME", "b.txt", 2, upvotes=3)])
+    assert first == second and hash(first) == hash(second)
