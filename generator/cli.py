@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import scaffold
-from .config import CONFIG_NAME, ConfigError, load_config
+from .config import CONFIG_NAME, ConfigError, display_path, load_config
 from .output import UnsafePathError
 from .pipeline import SourceError, generate
 
@@ -65,13 +65,15 @@ def build(config_file: Path, strict: bool, report: Path | None, quiet: bool) -> 
     config.site_dir = str(staging)
     try:
         mkdocs_build(config)
-    except (MkDocsException, SystemExit) as error:
+    except (MkDocsException, SystemExit):
+        # MkDocs has already logged what went wrong and where.
         shutil.rmtree(staging, ignore_errors=True)
-        _fail(f"the build failed, '{site_dir}' was left as it was: {error}")
+        _fail(f"the build failed; '{display_path(site_dir)}' was left as it was.")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap(staging, site_dir)
+    click.echo(f"Site written to '{display_path(site_dir)}'.")
     digest = config.plugins["digest"].digest if "digest" in config.plugins else None
     if digest is None:
         return
@@ -80,7 +82,7 @@ def build(config_file: Path, strict: bool, report: Path | None, quiet: bool) -> 
     r = digest.report
     merged_extra = sum(len(m["origins"]) - 1 for m in r.merged)  # type: ignore[arg-type]
     click.echo(
-        f"Built '{site_dir}': {r.papers} papers from {r.records_read} records "
+        f"Digest: {r.papers} papers from {r.records_read} records "
         f"({merged_extra} merged, {len(r.rejected)} rejected), "
         f"{len(r.unsorted)} unsorted, {len(r.warnings)} warnings."
     )

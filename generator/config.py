@@ -101,6 +101,8 @@ OVERRIDE_KEYS: dict[str, tuple[type | tuple[type, ...], bool, str]] = {
     "title": (str, False, "the title to show instead of the scraped one"),
 }
 _TOPIC_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+# Generated pages that share the topic pages' folder.
+RESERVED_TOPIC_IDS = frozenset({"unsorted", "papers-with-code", "papers", "index"})
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -132,11 +134,11 @@ def load_config(path: Path) -> DigestConfig:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(
-            f"Could not find '{path}'. Run the command in a digest folder, "
+            f"Could not find '{display_path(path)}'. Run the command in a digest folder, "
             "or create one with `digest new DIR`."
         ) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"Could not read '{path}': {error}.") from None
+        raise ConfigError(f"Could not read '{display_path(path)}': {error}.") from None
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as error:
@@ -144,15 +146,23 @@ def load_config(path: Path) -> DigestConfig:
         where = f" line {mark.line + 1}" if mark else ""
         problem = getattr(error, "problem", None) or str(error)
         raise ConfigError(
-            f"Could not read '{path}'{where}: {problem}. Fix the YAML syntax there."
+            f"Could not read '{display_path(path)}'{where}: {problem}. Fix the YAML syntax there."
         ) from None
     return parse_config(data, path)
+
+
+def display_path(path: Path) -> str:
+    """Return path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def parse_config(data: Any, path: Path) -> DigestConfig:
     """Validate parsed YAML into a DigestConfig, collecting every problem."""
     problems: list[str] = []
-    where = str(path)
+    where = display_path(path)
     if not isinstance(data, dict):
         raise ConfigError(f"'{where}' must be a mapping with at least `title:`.")
     _check_keys(data, TOP_LEVEL, where, "top level", problems)
@@ -213,7 +223,7 @@ def _check_keys(
             expected = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
             problems.append(
                 f"{where} line {_line(mapping, key)}: `{key}` in {what} must be "
-                f"{_article(expected)}, not {_article(type(value).__name__)}."
+                f"{_article(expected)}, not {_article(_type_name(value))}."
             )
             ok = False
         elif kind is list and not all(isinstance(item, (str, dict)) for item in value):
@@ -222,6 +232,10 @@ def _check_keys(
             )
             ok = False
     return ok
+
+
+def _type_name(value: Any) -> str:
+    return "dict" if isinstance(value, dict) else type(value).__name__
 
 
 def _article(type_name: str) -> str:
@@ -276,6 +290,11 @@ def _parse_topics(value: Any, where: str, problems: list[str]) -> tuple[Topic, .
             problems.append(
                 f"{where} line {line}: topic id '{topic_id}' must be lower-case letters, "
                 "digits and dashes."
+            )
+        if topic_id in RESERVED_TOPIC_IDS:
+            problems.append(
+                f"{where} line {line}: topic id '{topic_id}' is reserved for a generated page. "
+                "Choose another id."
             )
         if topic_id in seen:
             problems.append(

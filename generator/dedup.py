@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TypeVar
+import unicodedata
 
 from .models import Paper, Record
 from .text import slugify, title_key, unique_slugs
@@ -28,11 +29,13 @@ def merge_records(records: list[Record]) -> list[Paper]:
 def _merge(key: str, group: list[Record]) -> tuple[str, Paper]:
     group = sorted(group, key=lambda r: (r.origin.file, r.origin.line))
     first = group[0]
+    # Prefer a title already in plain (NFKC) form over full-width or other variants.
+    title = next((r.title for r in group if unicodedata.normalize("NFKC", r.title) == r.title), first.title)
     abstract = max((r.abstract for r in group), key=len)
     paper = Paper(
         key=key,
         id="",
-        title=first.title,
+        title=title,
         abstract=abstract,
         origins=tuple(r.origin for r in group),
         published=_first(r.published for r in group),
@@ -40,7 +43,7 @@ def _merge(key: str, group: list[Record]) -> tuple[str, Paper]:
         upvotes=_largest(r.upvotes for r in group),
         listed=min((r.listed for r in group if r.listed), default=None),
     )
-    return slugify(first.title), paper
+    return slugify(title), paper
 
 
 T = TypeVar("T")

@@ -19,7 +19,7 @@ from .models import Origin, Paper, Record, Rejection
 from .output import WriteResult, write_tree
 from .readers import ListingError, decode_listing, read_listing
 from .related import relate
-from .render import RESERVED_PAGES, Renderer, make_environment
+from .render import Renderer, make_environment
 from .report import Report
 from .topics import Match, classify
 from .overrides import apply_overrides
@@ -131,9 +131,6 @@ def build_digest(
     related = relate(papers, config.related)
     papers = [replace(paper, related=related.get(paper.id, ())) for paper in papers]
     matches = {paper_id: assignment.matches for paper_id, assignment in assignments.items()}
-    for topic in config.topics:
-        if topic.id in RESERVED_PAGES:
-            warnings.append(f"{config.path}: topic id '{topic.id}' is reserved; choose another.")
     report = Report.from_pipeline(
         records_read=records_read,
         papers=papers,

@@ -22,6 +22,8 @@ from .render import OVERVIEW_MARKER
 
 # MkDocs counts warnings of its own logger tree, so `--strict` sees ours.
 log = logging.getLogger("mkdocs.plugins.digest")
+ASSETS = Path(__file__).resolve().parent / "assets"
+ASSET_FOLDER = "assets/topic-digest"
 
 
 class DigestPluginConfig(Config):
@@ -56,6 +58,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             log.warning(message)
         folder = output.relative_to(Path(config.docs_dir).resolve()).as_posix()
         config.nav = digest_nav(config.nav, self.digest, folder, Path(config.docs_dir))
+        config.extra_css.append(f"{ASSET_FOLDER}/digest.css")
+        config.extra_javascript.append(f"{ASSET_FOLDER}/digest.js")
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -66,6 +70,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if stale is not None:
             files.remove(stale)
         files.append(File.generated(config, "papers.json", content=self.digest.files["papers.json"]))
+        for asset in sorted(ASSETS.iterdir()):
+            files.append(File.generated(config, f"{ASSET_FOLDER}/{asset.name}", abs_src_path=str(asset)))
         return files
 
     def on_page_markdown(

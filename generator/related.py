@@ -20,7 +20,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -185,28 +185,28 @@ def _is_method_like(part: str) -> bool:
 
 def _text_matrix(papers: Sequence[Paper]) -> sparse.csr_matrix:
     """Stack the weighted title, abstract and name blocks into one row per paper."""
-    titles = [words(paper.title) for paper in papers]
-    abstracts = [words(paper.abstract) for paper in papers]
-    names = [method_names(f"{paper.title} {paper.abstract}") for paper in papers]
+    titles = [paper.title for paper in papers]
+    abstracts = [paper.abstract for paper in papers]
+    both = [f"{paper.title} {paper.abstract}" for paper in papers]
     blocks = [
-        _tfidf(titles, TITLE_WEIGHT),
-        _tfidf(abstracts, ABSTRACT_WEIGHT),
+        _tfidf(titles, words, TITLE_WEIGHT),
+        _tfidf(abstracts, words, ABSTRACT_WEIGHT),
         # A name counts once however often the abstract repeats it.
-        _tfidf([sorted(set(tokens)) for tokens in names], NAME_WEIGHT),
+        _tfidf(both, method_names, NAME_WEIGHT, binary=True),
     ]
     return sparse.hstack(blocks, format="csr", dtype=np.float32)
 
 
-def _tfidf(docs: list[list[str]], weight: float) -> sparse.csr_matrix:
-    """Return L2-normalised sublinear TF-IDF rows scaled by the square root of weight."""
-    if not any(docs):
-        return sparse.csr_matrix((len(docs), 0), dtype=np.float32)
-    vectorizer = TfidfVectorizer(analyzer=_identity, dtype=np.float32)
-    return vectorizer.fit_transform(docs) * np.float32(math.sqrt(weight))
-
-
-def _identity(tokens: list[str]) -> list[str]:
-    return tokens
+def _tfidf(
+    texts: list[str], analyzer: Callable[[str], list[str]], weight: float, binary: bool = False
+) -> sparse.csr_matrix:
+    """Return L2-normalised TF-IDF rows scaled by the square root of weight."""
+    # Texts are tokenised one at a time: token lists for 50,000 abstracts
+    # would take more memory than the whole matrix.
+    if not any(analyzer(text) for text in texts):
+        return sparse.csr_matrix((len(texts), 0), dtype=np.float32)
+    vectorizer = TfidfVectorizer(analyzer=analyzer, binary=binary, dtype=np.float32)
+    return vectorizer.fit_transform(texts) * np.float32(math.sqrt(weight))
 
 
 def _shortlists(
@@ -214,7 +214,7 @@ def _shortlists(
 ) -> Iterator[tuple[list[int], list[np.ndarray]]]:
     """Yield chunks of rows, each row with its best m other rows by dot product."""
     n = matrix.shape[0]
-    df = np.diff(matrix.tocsc().indptr)
+    df = matrix.getnnz(axis=0)
     if max_df is not None and n > max_df:
         # Common terms still count in the exact score; they just propose no pairs.
         matrix = matrix[:, np.flatnonzero(df <= max_df)].tocsr()
@@ -222,8 +222,8 @@ def _shortlists(
     transposed = matrix.T.tocsr()
     # A row's product has at most the summed df of its terms as nonzeros, and at
     # most n; chunks are cut so those bounds fit CHUNK_NONZEROS.
-    binary = matrix.copy()
-    binary.data[:] = 1
+    ones = np.ones(matrix.nnz, dtype=np.float32)
+    binary = sparse.csr_matrix((ones, matrix.indices, matrix.indptr), shape=matrix.shape)
     bound = np.minimum(binary @ df.astype(np.float64), n)
     for start, stop in _chunks(bound, CHUNK_NONZEROS):
         product = (matrix[start:stop] @ transposed).tocsr()

@@ -27,7 +27,7 @@ UNSORTED = Topic(
     title="Unsorted",
     description="Papers that no topic rule matched yet. Extend the taxonomy in digest.yml.",
 )
-RESERVED_PAGES = {"unsorted"}
+WITH_CODE_PAGE = "papers-with-code.md"
 OVERVIEW_MARKER = "<!-- digest:overview -->"
 _SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 
@@ -82,6 +82,18 @@ class TopicView:
     @property
     def count(self) -> int:
         return len(self.entries) + len(self.others)
+
+
+@dataclass(frozen=True)
+class CodeRow:
+    """One row of the papers-with-code table."""
+
+    date: str
+    paper: PaperRef
+    repo: str
+    repo_href: Markup
+    host: str
+    topics: list[PaperRef]
 
 
 @dataclass(frozen=True)
@@ -239,8 +251,31 @@ class Renderer:
         files: dict[str, str] = {}
         for topic in digest.topics + [digest.unsorted]:
             files[str(topic.page)] = template.render(digest=digest, topic=topic)
+        files[WITH_CODE_PAGE] = self.env.get_template("with_code.md.j2").render(
+            digest=digest, rows=self.code_rows()
+        )
         files["papers.json"] = papers_json(self.papers, self.matches, self.config.output, self.use_directory_urls)
         return files
+
+    def code_rows(self) -> list[CodeRow]:
+        """Return one row per paper with a code link, newest first."""
+        rows = []
+        for paper in sorted(self.papers, key=_newest_first):
+            code = next((link for link in paper.links if link.kind == "code"), None)
+            if code is None:
+                continue
+            date = paper.published or paper.listed
+            rows.append(
+                CodeRow(
+                    date=date.isoformat() if date else "",
+                    paper=PaperRef(paper.title, _href(paper, WITH_CODE_PAGE)),
+                    repo=code.repo or code.url.split("://", 1)[1],
+                    repo_href=html_attr(code.url),
+                    host=code.label,
+                    topics=[PaperRef(self.topics[t].title, Markup(topic_page(t))) for t in paper.topics if t in self.topics],
+                )
+            )
+        return rows
 
     def render_overview(self) -> str:
         """Return the Markdown overview that fills the home page's marker."""

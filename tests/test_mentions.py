@@ -100,7 +100,7 @@ def test_spelling_variants_mention(abstract: str) -> None:
         ("(SnapKV) and H2O/SnapKV.", True),
         ("Unlike SnapKV.", True),
         ("A SnapKV+LagKV hybrid.", True),
-        ("A “SnapKV” baseline.", True),
+        ("A \u201cSnapKV\u201d baseline.", True),
         ("Several SnapKVs were run.", False),
         ("We extend MySnapKV here.", False),
         ("We compare with SnapKV2.", False),

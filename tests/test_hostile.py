@@ -1,0 +1,172 @@
+"""Hostile and broken input stays text, loses nothing and never half-builds."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.readers import decode_listing, read_listing
+from generator.text import clean_text, slugify
+
+from .conftest import FIXTURES, run_digest
+
+HOSTILE = FIXTURES / "listings" / "hostile.txt"
+
+
+class _Article(HTMLParser):
+    """Collect the tags, attributes and visible text inside <article>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "article":
+            self.depth += 1
+        elif self.depth:
+            self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article":
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.text.append(data)
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    assert run_digest(root, "new", str(root / "d")).returncode == 0
+    root = root / "d"
+    shutil.rmtree(root / "data" / "sources")
+    (root / "data" / "sources").mkdir()
+    shutil.copy(HOSTILE, root / "data" / "sources" / "hostile.txt")
+    (root / "data" / "sources" / "long.txt").write_text(
+        "SubscribeA Paper With A Very Long Abstract\n" + "word " * 20_000 + "\n", encoding="utf-8"
+    )
+    result = run_digest(root, "build", "--report", "report.json")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def articles(site: Path) -> list[_Article]:
+    parsed = []
+    for page in sorted((site / "site").rglob("*.html")):
+        parser = _Article()
+        parser.feed(page.read_text(encoding="utf-8"))
+        parsed.append(parser)
+    return parsed
+
+
+def test_no_markup_from_input_survives(hostile_site: Path):
+    for article in articles(hostile_site):
+        for tag, attrs in article.tags:
+            assert tag not in {"script", "img", "iframe", "object", "embed", "style"}, (tag, attrs)
+            for name, value in attrs.items():
+                assert not name.startswith("on"), (tag, attrs)
+                assert not (value or "").strip().lower().startswith("javascript:"), (tag, attrs)
+            if tag == "a":
+                href = attrs.get("href") or ""
+                assert not re.match(r"\s*[a-z]+:", href) or href.startswith(("http://", "https://")), href
+                if href.startswith(("http://", "https://")):
+                    assert attrs.get("rel") == "noopener", attrs
+
+
+def test_every_hostile_paper_is_present_with_its_text(hostile_site: Path):
+    papers = json.loads((hostile_site / "site" / "papers.json").read_text(encoding="utf-8"))
+    visible = " ".join(" ".join(a.text) for a in articles(hostile_site))
+    visible = " ".join(visible.split())
+    text, _ = decode_listing(HOSTILE.read_bytes(), "hostile.txt")
+    assert len(read_listing(text, "hostile.txt").records) == 12
+    assert len(papers) == 11 + 1  # full-width and plain titles merged, plus the long abstract
+    for paper in papers:
+        assert paper["title"] in visible, paper["title"]
+        assert paper["abstract"][:2000] in visible, paper["title"]
+    # The merged paper shows the plain form of its title.
+    assert any(p["title"] == "Full Width Title" for p in papers)
+    assert all(re.fullmatch(r"[a-z0-9][a-z0-9-]*", p["id"]) for p in papers)
+
+
+def test_hostile_report_keeps_every_record_and_warns_about_the_date(hostile_site: Path):
+    report = json.loads((hostile_site / "report.json").read_text(encoding="utf-8"))
+    merged_extra = sum(len(m["origins"]) - 1 for m in report["merged"])
+    assert report["records_read"] == 13 == report["papers"] + merged_extra + len(report["rejected"])
+    assert any("'Feb 30, 2024' is not a real date" in w for w in report["warnings"])
+
+
+def test_long_abstract_is_kept_whole(hostile_site: Path):
+    papers = json.loads((hostile_site / "site" / "papers.json").read_text(encoding="utf-8"))
+    long = next(p for p in papers if p["title"] == "A Paper With A Very Long Abstract")
+    assert len(long["abstract"]) == len("word " * 20_000) - 1
+
+
+def test_invisible_characters_leave_titles(hostile_site: Path):
+    papers = json.loads((hostile_site / "site" / "papers.json").read_text(encoding="utf-8"))
+    bidi = next(p for p in papers if p["title"].startswith("Bidi"))
+    assert bidi["title"] == "Bidi evil and zerowidth Title"
+    assert bidi["id"] == "bidi-evil-and-zerowidth-title"
+
+
+def test_builds_are_byte_identical(tmp_path: Path, hostile_site: Path):
+    copy = tmp_path / "copy"
+    shutil.copytree(hostile_site, copy, ignore=shutil.ignore_patterns("site", "digest"))
+    assert run_digest(copy, "build").returncode == 0
+    for name in ("papers.json", "index.html"):
+        assert (copy / "site" / name).read_bytes() == (hostile_site / "site" / name).read_bytes()
+    generated = sorted(p.relative_to(copy) for p in (copy / "docs" / "digest").rglob("*") if p.is_file())
+    assert generated
+    for relative in generated:
+        assert (copy / relative).read_bytes() == (hostile_site / relative).read_bytes()
+
+
+def test_missing_sources_folder_is_one_clear_error(tmp_path: Path):
+    assert run_digest(tmp_path, "new", str(tmp_path / "d")).returncode == 0
+    shutil.rmtree(tmp_path / "d" / "data")
+    result = run_digest(tmp_path / "d", "build")
+    assert result.returncode == 1
+    assert "the sources folder" in result.stderr and "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_wrong_type_in_config_is_one_clear_error(tmp_path: Path):
+    assert run_digest(tmp_path, "new", str(tmp_path / "d")).returncode == 0
+    (tmp_path / "d" / "digest.yml").write_text("title: T\ntopics: {a: 1}\n", encoding="utf-8")
+    result = run_digest(tmp_path / "d", "build")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "ERROR   -  digest.yml line 2: `topics` in top level must be a list, not a mapping.",
+        "Error: the build failed; 'site' was left as it was.",
+    ]
+    assert "Traceback" not in result.stderr
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=2000))
+def test_reader_never_crashes_on_bytes(data: bytes):
+    try:
+        text, _ = decode_listing(data, "x.txt")
+    except Exception as error:  # only the documented refusal is allowed
+        assert type(error).__name__ == "ListingError"
+        return
+    result = read_listing(text, "x.txt")
+    for record in result.records:
+        assert record.title and record.abstract
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_slugs_are_always_safe(title: str):
+    slug = slugify(clean_text(title))
+    assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug)
+    assert len(slug) <= 60 and not slug.startswith(".")
