@@ -294,3 +294,14 @@ def _hf_link(path: str, query: str) -> Link | None:
     deep = tail[2:] if whole else []
     url = f"{base}/" + "/".join(head + repo_parts + deep) + (query if deep else "")
     return Link(url, kind, label, "/".join(repo_parts))
+
+
+def paper_links(title: str, abstract: str, urls: tuple[str, ...] = (), arxiv_id: str | None = None) -> list[Link]:
+    """Return a paper's links: metadata URLs, then its text's, then its arXiv page."""
+    # Metadata URLs (an API's githubRepo) go first so they lead their kind.
+    links = extract_links(" ".join([*urls, title, abstract]))
+    if arxiv_id:
+        arxiv = Link(f"https://arxiv.org/abs/{arxiv_id}", "other", "arXiv")
+        if all(link.url != arxiv.url for link in links):
+            links.append(arxiv)
+    return links

@@ -30,6 +30,9 @@ class Record:
     authors_count: int | None = None
     upvotes: int | None = None
     listed: dt.date | None = None
+    arxiv_id: str | None = None
+    # URLs a source gives as metadata (an API's githubRepo, projectPage).
+    urls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ class Paper:
     authors_count: int | None = field(default=None, compare=False)
     upvotes: int | None = field(default=None, compare=False)
     listed: dt.date | None = field(default=None, compare=False)
+    arxiv_id: str | None = field(default=None, compare=False)
+    urls: tuple[str, ...] = field(default=(), compare=False)
     links: tuple[Link, ...] = field(default=(), compare=False)
     mentions: tuple[str, ...] = field(default=(), compare=False)
     topics: tuple[str, ...] = field(default=(), compare=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .render import UNSORTED, WITH_CODE_PAGE, topic_page
+from .render import NEW_PAGE, UNSORTED, WITH_CODE_PAGE, topic_page
 from .pipeline import Digest
 
 NavItem = Any
@@ -31,6 +31,7 @@ def digest_nav(user_nav: list[NavItem] | None, digest: Digest, folder: str, docs
     if any(not paper.topics for paper in digest.papers):
         section.append({UNSORTED.title: f"{folder}/{topic_page(UNSORTED.id)}"})
     section.append({"Papers with code": f"{folder}/{WITH_CODE_PAGE}"})
+    section.append({"New papers": f"{folder}/{NEW_PAGE}"})
     if user_nav is not None:
         return list(user_nav) + [{"Topics": section}]
     pages = sorted(

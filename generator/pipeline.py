@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .config import DigestConfig, Source
 from .dedup import merge_records
-from .links import extract_links
+from .links import paper_links
 from .mentions import find_mentions
 from .models import Origin, Paper, Record, Rejection
 from .output import WriteResult, write_tree
@@ -119,7 +119,7 @@ def build_digest(
     records, rejected, warnings, records_read = read_records(sources)
     papers = merge_records(records)
     papers = [
-        replace(paper, links=tuple(extract_links(f"{paper.title} {paper.abstract}")))
+        replace(paper, links=tuple(paper_links(paper.title, paper.abstract, paper.urls, paper.arxiv_id)))
         for paper in papers
     ]
     mentions = find_mentions(papers)

@@ -13,12 +13,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
-from .config import ConfigError, load_config
+from .config import ConfigError, Topic, load_config
 from .nav import digest_nav
 from .output import UnsafePathError
 from .pipeline import Digest, SourceError, generate
-from .render import OVERVIEW_MARKER
+from .escape import html_attr
+from .feeds import FEED_FOLDER
+from .render import ALL_FEED, OVERVIEW_MARKER
 
 # MkDocs counts warnings of its own logger tree, so `--strict` sees ours.
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -82,6 +85,34 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if OVERVIEW_MARKER in markdown:
             return markdown.replace(OVERVIEW_MARKER, self.digest.overview, 1)
         return f"{markdown.rstrip()}\n\n{self.digest.overview}"
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Link the digest's Atom feed (and a topic page's own) from the page head.
+
+        The rel is "alternate feed", not plain "alternate": Material's language
+        switcher fetches a sitemap for every `link[rel=alternate]`.
+        """
+        if self.digest is None:
+            return output
+        folder = self.digest.config.output.removeprefix("docs/").strip("/")
+        feeds = [(f"{self.digest.config.title}", f"{folder}/{ALL_FEED}")]
+        topic = self._topic_of(page, folder)
+        if topic is not None:
+            feeds.append((f"{self.digest.config.title}: {topic.title}", f"{folder}/{FEED_FOLDER}/{topic.id}.xml"))
+        links = "".join(
+            f'<link rel="alternate feed" type="application/atom+xml" title="{html_attr(title)}" '
+            f'href="{html_attr(get_relative_url(href, page.url))}">'
+            for title, href in feeds
+        )
+        return output.replace("</head>", f"{links}</head>", 1)
+
+    def _topic_of(self, page: Page, folder: str) -> Topic | None:
+        assert self.digest is not None
+        prefix = f"{folder}/"
+        if not page.file.src_uri.startswith(prefix):
+            return None
+        stem = page.file.src_uri.removeprefix(prefix).removesuffix(".md")
+        return next((t for t in self.digest.config.topics if t.id == stem), None)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.digest is None:

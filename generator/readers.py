@@ -10,6 +10,11 @@ Three layouts are found in the wild, detected per file:
   such as ``Jan 7, 2022``, ``Mar 19`` or ``Jun 12, 2023 1``);
 * the same blocks without metadata.
 
+Other formats are told apart by content, never by file name (see
+:func:`detect_format`) and read by their own modules: ``read_hf_api`` (JSON
+saved from ``/api/daily_papers``), ``read_atom`` (an arXiv API Atom feed) and
+``read_jsonl`` (one JSON object per line).
+
 A reader takes decoded text and returns records; decoding is done once, by
 :func:`decode_listing`.
 """
@@ -18,10 +23,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 
-from .models import Origin, Record, Rejection
-from .text import clean_text
+from .models import Origin, Rejection
+from .read_atom import read_atom
+from .read_common import ListingError, ListingResult, add_record
+from .read_hf_api import read_hf_api
+from .read_jsonl import read_jsonl
+
+__all__ = ["ListingError", "ListingResult", "decode_listing", "detect_format", "read_listing"]
 
 MONTHS = {
     name: number
@@ -46,20 +55,6 @@ _HEADER_LINES = {
 _GLUED_SUBSCRIBE = re.compile(r"^Subscribe(?=\S)")
 # Past this share of replaced characters a file is taken to be binary.
 _MAX_REPLACEMENT_SHARE = 0.1
-
-
-class ListingError(Exception):
-    """A whole listing file cannot be read."""
-
-
-@dataclass
-class ListingResult:
-    """What one listing file yielded."""
-
-    records: list[Record] = field(default_factory=list)
-    rejected: list[Rejection] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    layout: str = ""
 
 
 def decode_listing(data: bytes, name: str) -> tuple[str, list[str]]:
@@ -91,8 +86,29 @@ def decode_listing(data: bytes, name: str) -> tuple[str, list[str]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
 
 
+def detect_format(text: str) -> str:
+    """Name a listing's format from its first characters: hf-api, arxiv-atom, jsonl or text."""
+    start = text.lstrip()[:5]
+    if start.startswith("["):
+        return "hf-api"
+    # Any markup goes to the XML reader, which refuses HTML and DOCTYPEs with
+    # a clear reason instead of reading tags as titles.
+    if start.startswith("<"):
+        return "arxiv-atom"
+    if start.startswith("{"):
+        return "jsonl"
+    return "text"
+
+
 def read_listing(text: str, name: str, year: int | None = None) -> ListingResult:
-    """Read one listing's text into records, detecting its layout."""
+    """Read one listing's text into records, detecting its format and layout."""
+    detected = detect_format(text)
+    if detected == "hf-api":
+        return read_hf_api(text, name)
+    if detected == "arxiv-atom":
+        return read_atom(text, name)
+    if detected == "jsonl":
+        return read_jsonl(text, name)
     lines = text.split("\n")
     if any(_GLUED_SUBSCRIBE.match(line) for line in lines[:10]):
         result = _read_line_pairs(lines, name)
@@ -242,11 +258,4 @@ def _parse_date(
 def _add_record(
     result: ListingResult, name: str, number: int, title: str, abstract: str, **meta: object
 ) -> None:
-    origin = Origin(name, number)
-    title, abstract = clean_text(title), clean_text(abstract)
-    if not title:
-        result.rejected.append(Rejection(origin, "the title is empty"))
-    elif not abstract:
-        result.rejected.append(Rejection(origin, f"'{title[:60]}' has no abstract"))
-    else:
-        result.records.append(Record(title=title, abstract=abstract, origin=origin, **meta))  # type: ignore[arg-type]
+    add_record(result, Origin(name, number), title, abstract, **meta)

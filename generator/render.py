@@ -1,23 +1,25 @@
-"""Render the digest into Markdown pages and data files (str in, str out).
+"""Render the digest into Markdown pages, feeds, a chart and papers.json (str out).
 
 Templates get typed view objects. Every value a template prints goes through
 :func:`generator.escape.finalize`, so untrusted text is escaped in one place;
-only values this module builds itself are passed as Markup.
+only values this module builds itself (ids, hrefs) are passed as Markup.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
+from .chart import monthly_chart
 from .config import DigestConfig, Topic
 from .escape import finalize, html_attr
+from .feeds import FEED_FOLDER, FeedEntry, atom_feed
 from .models import Paper
 from .topics import Match
 
@@ -28,16 +30,24 @@ UNSORTED = Topic(
     description="Papers that no topic rule matched yet. Extend the taxonomy in digest.yml.",
 )
 WITH_CODE_PAGE = "papers-with-code.md"
+NEW_PAGE = "new.md"
+CHART_FILE = "chart.svg"
+ALL_FEED = f"{FEED_FOLDER}/all.xml"
 OVERVIEW_MARKER = "<!-- digest:overview -->"
+LATEST_COUNT = 10
+# The abstract shows this much before "Read more".
+SUMMARY_CHARS = 280
 _SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 
 
 @dataclass(frozen=True)
 class PaperRef:
-    """A link to a paper's full entry."""
+    """A link to a paper's entry (or a topic page) with its title."""
 
     title: str
     href: Markup
+    date: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,7 @@ class LinkView:
     href: Markup
     label: str
     kind: str
+    repo: str
 
 
 @dataclass(frozen=True)
@@ -55,7 +66,8 @@ class PaperView:
 
     id: Markup
     title: str
-    abstract: str
+    summary: str
+    more: str
     meta: list[str]
     links: list[LinkView]
     also_in: list[PaperRef]
@@ -78,6 +90,7 @@ class TopicView:
     others: list[PaperRef] = field(default_factory=list)
     children: list[TopicView] = field(default_factory=list)
     parent: TopicView | None = None
+    feed: Markup = Markup("")
 
     @property
     def count(self) -> int:
@@ -97,16 +110,31 @@ class CodeRow:
 
 
 @dataclass(frozen=True)
+class ListingDay:
+    """Papers first listed on one day (the New page)."""
+
+    day: str
+    papers: list[PaperRef]
+
+
+@dataclass(frozen=True)
 class DigestView:
     """The whole digest as templates see it."""
 
     title: str
     description: str
     topics: list[TopicView]
+    roots: list[TopicView]
     unsorted: TopicView
     paper_count: int
     with_code: int
     newest: str
+    latest: list[PaperRef]
+    chart_rows: list[tuple[str, int]]
+
+    @property
+    def code_share(self) -> int:
+        return round(100 * self.with_code / self.paper_count) if self.paper_count else 0
 
 
 def make_environment(extra_dirs: list[Path] | None = None) -> jinja2.Environment:
@@ -128,12 +156,27 @@ def topic_page(topic_id: str) -> str:
     return f"{topic_id}.md"
 
 
+def page_url(page: str, output: str, use_directory_urls: bool = True) -> str:
+    """Return the site-relative URL of a generated page such as 'kv-cache.md'."""
+    folder = output.removeprefix("docs/").strip("/")
+    stem = page.removesuffix(".md")
+    return f"{folder}/{stem}/" if use_directory_urls else f"{folder}/{stem}.html"
+
+
 def paper_url(paper: Paper, output: str, use_directory_urls: bool = True) -> str:
     """Return the site-relative URL of a paper's full entry."""
-    folder = output.removeprefix("docs/").strip("/")
-    page = paper.primary_topic or UNSORTED.id
-    path = f"{folder}/{page}/" if use_directory_urls else f"{folder}/{page}.html"
-    return f"{path}#{paper.id}"
+    page = topic_page(paper.primary_topic or UNSORTED.id)
+    return f"{page_url(page, output, use_directory_urls)}#{paper.id}"
+
+
+def split_abstract(abstract: str) -> tuple[str, str]:
+    """Split an abstract into the first sentences (about SUMMARY_CHARS) and the rest."""
+    if len(abstract) <= SUMMARY_CHARS * 1.5:
+        return abstract, ""
+    for match in _SENTENCE_END.finditer(abstract):
+        if match.start() >= SUMMARY_CHARS:
+            return abstract[: match.start()], abstract[match.end() :]
+    return abstract, ""
 
 
 def _safe_id(value: str) -> Markup:
@@ -148,17 +191,18 @@ def _href(paper: Paper, here: str | None) -> Markup:
     return Markup(f"#{anchor}" if page == here else f"{page}#{anchor}")
 
 
-def _why(matches: list[Match], topics: dict[str, Topic]) -> str:
-    parts = [
-        f"{topics[m.topic].title if m.topic in topics else m.topic}: "
-        f"\u201c{m.phrase}\u201d in {m.field}"
-        for m in matches
-    ]
-    return "; ".join(parts)
+def _date(paper: Paper) -> str:
+    date = paper.published or paper.listed
+    return date.isoformat() if date else ""
+
+
+def _newest_first(paper: Paper) -> tuple[int, str, str]:
+    date = paper.published or paper.listed
+    return (-(date.toordinal() if date else 0), paper.title.casefold(), paper.id)
 
 
 class Renderer:
-    """Build view objects from papers and render every page of the digest."""
+    """Build view objects from papers and render every file of the digest."""
 
     def __init__(
         self,
@@ -169,7 +213,7 @@ class Renderer:
         use_directory_urls: bool = True,
     ) -> None:
         self.config = config
-        self.papers = papers
+        self.papers = sorted(papers, key=_newest_first)
         self.by_id = {paper.id: paper for paper in papers}
         self.matches = matches
         self.env = environment
@@ -180,50 +224,66 @@ class Renderer:
             for target in paper.mentions:
                 mentioned_by[target].append(paper.id)
         self.mentioned_by = mentioned_by
+        self.digest = self._digest_view()
 
     def ref(self, paper_id: str, here: str | None) -> PaperRef:
         paper = self.by_id[paper_id]
-        return PaperRef(paper.title, _href(paper, here))
+        return PaperRef(paper.title, _href(paper, here), _date(paper))
+
+    def topic_ref(self, topic_id: str) -> PaperRef:
+        return PaperRef(self.topics[topic_id].title, Markup(topic_page(topic_id)))
 
     def paper_view(self, paper: Paper) -> PaperView:
         here = topic_page(paper.primary_topic or UNSORTED.id)
         meta = []
         if paper.published:
             meta.append(paper.published.isoformat())
+        elif paper.listed:
+            meta.append(f"listed {paper.listed.isoformat()}")
         if paper.authors_count is not None:
             meta.append(f"{paper.authors_count} author" + ("s" if paper.authors_count != 1 else ""))
         if paper.upvotes is not None:
             meta.append(f"{paper.upvotes} upvote" + ("s" if paper.upvotes != 1 else ""))
-        also_in = [
-            PaperRef(self.topics[t].title, Markup(f"{topic_page(t)}"))
-            for t in paper.topics[1:]
-            if t in self.topics
-        ]
+        summary, more = split_abstract(paper.abstract)
+        topics = self.topics
+        why = "; ".join(
+            f"{topics[m.topic].title if m.topic in topics else m.topic}: \u201c{m.phrase}\u201d in {m.field}"
+            for m in self.matches.get(paper.id, ())
+        )
         return PaperView(
             id=_safe_id(paper.id),
             title=paper.title,
-            abstract=paper.abstract,
+            summary=summary,
+            more=more,
             meta=meta,
-            links=[LinkView(html_attr(link.url), link.label or link.kind, link.kind) for link in paper.links],
-            also_in=also_in,
+            links=[
+                LinkView(html_attr(link.url), link.label or link.kind, link.kind, link.repo)
+                for link in paper.links
+            ],
+            also_in=[self.topic_ref(t) for t in paper.topics[1:] if t in self.topics],
             related=[self.ref(i, here) for i in paper.related if i in self.by_id],
             mentions=[self.ref(i, here) for i in paper.mentions if i in self.by_id],
             mentioned_by=[self.ref(i, here) for i in sorted(self.mentioned_by.get(paper.id, []))],
-            why=_why(list(self.matches.get(paper.id, ())), self.topics),
+            why=why,
             href=_href(paper, here),
         )
 
-    def digest_view(self) -> DigestView:
+    def _digest_view(self) -> DigestView:
         views = {
-            topic.id: TopicView(topic.id, topic.title, topic.description, Markup(topic_page(topic.id)))
+            topic.id: TopicView(
+                topic.id, topic.title, topic.description, Markup(topic_page(topic.id)),
+                feed=Markup(f"{FEED_FOLDER}/{topic.id}.xml"),
+            )
             for topic in self.config.topics
         }
-        unsorted = TopicView(UNSORTED.id, UNSORTED.title, UNSORTED.description, Markup(topic_page(UNSORTED.id)))
+        unsorted = TopicView(
+            UNSORTED.id, UNSORTED.title, UNSORTED.description, Markup(topic_page(UNSORTED.id))
+        )
         for topic in self.config.topics:
             if topic.parent and topic.parent in views:
                 views[topic.id].parent = views[topic.parent]
                 views[topic.parent].children.append(views[topic.id])
-        for paper in sorted(self.papers, key=_newest_first):
+        for paper in self.papers:
             if not paper.topics:
                 unsorted.entries.append(self.paper_view(paper))
                 continue
@@ -232,21 +292,25 @@ class Renderer:
                 if index == 0:
                     view.entries.append(self.paper_view(paper))
                 else:
-                    view.others.append(PaperRef(paper.title, _href(paper, view.page)))
+                    view.others.append(PaperRef(paper.title, _href(paper, view.page), _date(paper)))
         dates = [p.listed or p.published for p in self.papers if p.listed or p.published]
+        with_code = sum(1 for p in self.papers if any(link.kind == "code" for link in p.links))
         return DigestView(
             title=self.config.title,
             description=self.config.description,
             topics=list(views.values()),
+            roots=[view for view in views.values() if view.parent is None],
             unsorted=unsorted,
             paper_count=len(self.papers),
-            with_code=sum(1 for p in self.papers if any(l.kind == "code" for l in p.links)),
+            with_code=with_code,
             newest=max(dates).isoformat() if dates else "",
+            latest=[self.ref(p.id, None) for p in self.papers[:LATEST_COUNT]],
+            chart_rows=sorted(Counter(p.published.strftime("%Y-%m") for p in self.papers if p.published).items()),
         )
 
     def render(self) -> dict[str, str]:
         """Return every generated file, keyed by path relative to the output folder."""
-        digest = self.digest_view()
+        digest = self.digest
         template = self.env.get_template("topic.md.j2")
         files: dict[str, str] = {}
         for topic in digest.topics + [digest.unsorted]:
@@ -254,40 +318,101 @@ class Renderer:
         files[WITH_CODE_PAGE] = self.env.get_template("with_code.md.j2").render(
             digest=digest, rows=self.code_rows()
         )
-        files["papers.json"] = papers_json(self.papers, self.matches, self.config.output, self.use_directory_urls)
+        files[NEW_PAGE] = self.env.get_template("new.md.j2").render(
+            digest=digest, days=self.listing_days()
+        )
+        files[CHART_FILE] = self.chart()
+        files.update(self.feeds())
+        files["papers.json"] = papers_json(
+            self.papers, self.matches, self.config.output, self.use_directory_urls
+        )
         return files
-
-    def code_rows(self) -> list[CodeRow]:
-        """Return one row per paper with a code link, newest first."""
-        rows = []
-        for paper in sorted(self.papers, key=_newest_first):
-            code = next((link for link in paper.links if link.kind == "code"), None)
-            if code is None:
-                continue
-            date = paper.published or paper.listed
-            rows.append(
-                CodeRow(
-                    date=date.isoformat() if date else "",
-                    paper=PaperRef(paper.title, _href(paper, WITH_CODE_PAGE)),
-                    repo=code.repo or code.url.split("://", 1)[1],
-                    repo_href=html_attr(code.url),
-                    host=code.label,
-                    topics=[PaperRef(self.topics[t].title, Markup(topic_page(t))) for t in paper.topics if t in self.topics],
-                )
-            )
-        return rows
 
     def render_overview(self) -> str:
         """Return the Markdown overview that fills the home page's marker."""
         folder = self.config.output.removeprefix("docs/").strip("/")
         return self.env.get_template("overview.md.j2").render(
-            digest=self.digest_view(), folder=Markup(folder)
+            digest=self.digest, folder=Markup(folder), chart=Markup(CHART_FILE)
         )
 
+    def code_rows(self) -> list[CodeRow]:
+        """Return one row per paper with a code link, newest first."""
+        rows = []
+        for paper in self.papers:
+            code = next((link for link in paper.links if link.kind == "code"), None)
+            if code is None:
+                continue
+            rows.append(
+                CodeRow(
+                    date=_date(paper),
+                    paper=PaperRef(paper.title, _href(paper, WITH_CODE_PAGE)),
+                    repo=code.repo or code.url.split("://", 1)[1],
+                    repo_href=html_attr(code.url),
+                    host=code.label,
+                    topics=[self.topic_ref(t) for t in paper.topics if t in self.topics],
+                )
+            )
+        return rows
 
-def _newest_first(paper: Paper) -> tuple[int, str, str]:
-    date = paper.published or paper.listed
-    return (-(date.toordinal() if date else 0), paper.title.casefold(), paper.id)
+    def listing_days(self) -> list[ListingDay]:
+        """Return papers grouped by the day they were first listed, newest day first."""
+        days: dict[str, list[PaperRef]] = defaultdict(list)
+        for paper in self.papers:
+            day = paper.listed.isoformat() if paper.listed else ""
+            days[day].append(self.ref(paper.id, NEW_PAGE))
+        ordered = sorted((d for d in days if d), reverse=True) + ([""] if "" in days else [])
+        return [ListingDay(day, days[day]) for day in ordered]
+
+    def chart(self) -> str:
+        """Return the SVG chart of dated papers per month, stacked by top-level topic."""
+        roots = [t.id for t in self.config.topics if not t.parent]
+        root_of = {t.id: t.parent or t.id for t in self.config.topics}
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for paper in self.papers:
+            if paper.published:
+                topic = root_of.get(paper.primary_topic or "", UNSORTED.id)
+                counts[paper.published.strftime("%Y-%m")][topic] += 1
+        totals = Counter(t for c in counts.values() for t in c.elements())
+        series = sorted(roots + [UNSORTED.id], key=lambda t: -totals[t])
+        labels = {**{t.id: t.title for t in self.config.topics}, UNSORTED.id: UNSORTED.title}
+        return monthly_chart(
+            {month: dict(c) for month, c in counts.items()},
+            [(t, labels[t]) for t in series if totals[t]],
+            f"{self.config.title}: papers per month by topic",
+        )
+
+    def feeds(self) -> dict[str, str]:
+        """Return the Atom feed of the whole digest and one per topic."""
+        def entry(paper: Paper) -> FeedEntry:
+            code = next((link.url for link in paper.links if link.kind == "code"), None)
+            page = topic_page(paper.primary_topic or UNSORTED.id)
+            return FeedEntry(
+                id=paper.id,
+                title=paper.title,
+                abstract=paper.abstract,
+                href=f"../{page_url(page, 'docs/x', self.use_directory_urls).removeprefix('x/')}#{paper.id}",
+                code=code,
+                date=paper.listed or paper.published,
+                topics=paper.topics,
+            )
+
+        def page_href(page: str) -> str:
+            return f"../{page_url(page, 'docs/x', self.use_directory_urls).removeprefix('x/')}"
+
+        entries = {paper.id: entry(paper) for paper in self.papers}
+        files = {
+            ALL_FEED: atom_feed(
+                "all", self.config.title, self.config.description,
+                "all.xml", "../", list(entries.values()),
+            )
+        }
+        for topic in self.config.topics:
+            members = [entries[p.id] for p in self.papers if topic.id in p.topics]
+            files[f"{FEED_FOLDER}/{topic.id}.xml"] = atom_feed(
+                topic.id, f"{self.config.title}: {topic.title}", topic.description,
+                f"{topic.id}.xml", page_href(topic_page(topic.id)), members,
+            )
+        return files
 
 
 def papers_json(
@@ -312,6 +437,7 @@ def papers_json(
             "mentions": list(paper.mentions),
             "sources": [str(origin) for origin in paper.origins],
             "listed": paper.listed.isoformat() if paper.listed else None,
+            "arxiv_id": paper.arxiv_id,
             "matched": [match.as_json() for match in matches.get(paper.id, ())],
         }
         for paper in sorted(papers, key=lambda p: p.id)

@@ -51,6 +51,7 @@ def page(browser: Browser) -> Iterator[Page]:
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("response", lambda response: errors.append(f"{response.status} {response.url}") if response.status >= 400 else None)
     yield page
     context.close()
     assert errors == []
@@ -71,3 +72,76 @@ def test_search_finds_a_paper_by_title_and_reaches_its_entry(page: Page, site_ur
     heading = page.locator(f"[id='{snapkv['id']}']")
     assert heading.is_visible()
     assert heading.inner_text().startswith("SnapKV: LLM Knows What You are Looking for")
+
+
+def test_home_shows_numbers_and_chart(page: Page, site_url: str):
+    page.goto(site_url)
+    numbers = page.locator(".digest-numbers").inner_text()
+    assert "393 papers" in " ".join(numbers.split())
+    chart = page.locator("img.digest-chart")
+    chart.scroll_into_view_if_needed()
+    assert chart.get_attribute("alt").startswith("Chart of dated papers per month")
+    assert page.evaluate("img => img.complete && img.naturalWidth > 0", chart.element_handle())
+    assert page.locator(".grid.cards li").count() >= 5
+
+
+def test_topic_page_lists_entries_newest_first(page: Page, site_url: str):
+    page.goto(site_url + "digest/kv-cache/")
+    metas = page.locator("article h2 + p .digest-meta").all_inner_texts()
+    dates = [m.split(" · ")[0].removeprefix("listed ") for m in metas]
+    dated = [d for d in dates if d[:4].isdigit()]
+    assert len(dated) >= 5
+    assert dated == sorted(dated, reverse=True)
+
+
+def _follow(page: Page, label: str) -> None:
+    """Click the first link after `label:` in an entry and check it lands on that entry."""
+    paragraph = page.locator("article p", has=page.locator(f"strong:text-is('{label}:')")).first
+    link = paragraph.locator("a").first
+    title = link.inner_text()
+    href = link.get_attribute("href")
+    link.click()
+    anchor = href.split("#")[1]
+    page.wait_for_url(f"**#{anchor}")
+    target = page.locator(f"[id='{anchor}']")
+    target.wait_for()
+    assert target.is_visible()
+    assert target.inner_text().strip().rstrip("¶").strip() == title
+
+
+@pytest.mark.parametrize("label", ["Related", "Mentioned by", "Mentions"])
+def test_entry_links_land_on_the_right_entry(page: Page, site_url: str, label: str):
+    page.goto(site_url + "digest/kv-cache/")
+    _follow(page, label)
+
+
+def test_also_in_lists_the_paper_on_the_other_topic(page: Page, site_url: str):
+    page.goto(site_url + "digest/kv-cache/")
+    paragraph = page.locator("article p", has=page.locator("strong:text-is('Also in:')")).first
+    entry_title = paragraph.locator("xpath=preceding::h2[1]").inner_text().rstrip("¶").strip()
+    paragraph.locator("a").first.click()
+    page.wait_for_load_state()
+    short_line = page.locator("#digest-also-here ~ ul a", has_text=entry_title[:40])
+    assert short_line.count() == 1
+    short_line.click()
+    page.wait_for_url("**/kv-cache/#*")
+
+
+@pytest.mark.parametrize("query, title_start", [("SnapKV", "SnapKV:"), ("jy-yuan/KIVI", "KIVI:")])
+def test_search_finds_method_and_repository_names(page: Page, site_url: str, query: str, title_start: str):
+    page.goto(site_url)
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.fill(query)
+    result = page.locator(".md-search-result__item", has_text=title_start).first
+    result.wait_for(timeout=15000)
+
+
+def test_abstract_expands(page: Page, site_url: str):
+    page.goto(site_url + "digest/kv-cache/")
+    details = page.locator("details.digest-more").first
+    hidden = details.locator("p").first
+    assert not hidden.is_visible()
+    details.locator("summary").click()
+    hidden.wait_for(state="visible")
+    assert details.get_attribute("open") is not None

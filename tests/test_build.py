@@ -86,3 +86,74 @@ def test_generate_twice_writes_nothing_the_second_time(tmp_path: Path):
     assert "(0 written," in second.stdout
     after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in generated.rglob("*") if p.is_file()}
     assert after == before
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        wanted = {"a": "href", "link": "href", "img": "src", "script": "src"}.get(tag)
+        for name, value in attrs:
+            if name == wanted and value:
+                self.hrefs.append(value)
+
+
+def test_every_internal_link_of_the_site_resolves(bundled: Path):
+    from urllib.parse import urldefrag, urljoin, urlparse
+
+    site = bundled / "site"
+    pages = sorted(site.rglob("*.html"))
+    ids: dict[Path, set[str]] = {}
+    checked = 0
+    for page in pages:
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        base = "/" + page.relative_to(site).as_posix()
+        for href in parser.hrefs:
+            if urlparse(href).scheme or href.startswith(("//", "mailto:")):
+                continue
+            target, anchor = urldefrag(urljoin(base, href))
+            path = site / target.lstrip("/")
+            if target.endswith("/") or path.is_dir():
+                path = path / "index.html"
+            assert path.exists(), f"{page.relative_to(site)} links {href}"
+            if anchor and path.suffix == ".html":
+                ids.setdefault(path, page_ids(path))
+                assert anchor in ids[path], f"{page.relative_to(site)} links {href}"
+            checked += 1
+    assert checked > 1000
+
+
+def test_feeds_are_valid_atom_and_their_links_resolve(bundled: Path):
+    import feedparser
+
+    feeds = sorted((bundled / "site" / "digest" / "feeds").glob("*.xml"))
+    assert len(feeds) >= 10
+    for feed_path in feeds:
+        url = "http://example.org/" + feed_path.relative_to(bundled / "site").as_posix()
+        parsed = feedparser.parse(feed_path.read_bytes(), response_headers={"content-location": url, "content-type": "application/atom+xml"})
+        assert not parsed.bozo, (feed_path.name, parsed.get("bozo_exception"))
+        assert parsed.version == "atom10"
+        assert parsed.entries, feed_path.name
+        for entry in parsed.entries:
+            assert entry.summary
+            path, anchor = entry.link.removeprefix("http://example.org/").split("#")
+            page = bundled / "site" / path / "index.html"
+            assert anchor in page_ids(page), entry.link
+    home = (bundled / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="alternate feed" type="application/atom+xml"' in home
+    assert 'href="digest/feeds/all.xml"' in home
+
+
+def test_mentions_are_in_json_and_on_the_page(bundled: Path):
+    papers = {p["title"].split(":")[0]: p for p in json.loads((bundled / "site" / "papers.json").read_text(encoding="utf-8"))}
+    h2o, lagkv, snapkv = papers["H_2O"], papers["LagKV"], papers["SnapKV"]
+    residual = next(p for t, p in papers.items() if t.startswith("The Residual Stream Is All You Need"))
+    assert h2o["id"] in lagkv["mentions"]
+    assert snapkv["id"] in residual["mentions"]
+    path, anchor = h2o["url"].split("#")
+    html = (bundled / "site" / path / "index.html").read_text(encoding="utf-8")
+    entry = html.split(f'id="{anchor}"')[1].split("<h2")[0]
+    assert "Mentioned by:" in entry and f"#{lagkv['id']}" in entry

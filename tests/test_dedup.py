@@ -41,3 +41,24 @@ def test_paper_equality_comes_from_key():
     first, = merge_records([record("Same", "a.txt", 1)])
     second, = merge_records([record("SAME", "b.txt", 2, upvotes=3)])
     assert first == second and hash(first) == hash(second)
+
+
+def test_same_arxiv_id_merges_different_titles():
+    papers = merge_records([
+        record("SnapKV: LLM Knows", "a.json", 3, arxiv_id="2404.14469", urls=("https://github.com/x/y",)),
+        record("SnapKV - revised title", "b.txt", 7, arxiv_id="2404.14469"),
+        record("Other", "b.txt", 9, arxiv_id="2401.00001"),
+    ])
+    assert len(papers) == 2
+    snap = next(p for p in papers if p.arxiv_id == "2404.14469")
+    assert [str(o) for o in snap.origins] == ["a.json:3", "b.txt:7"]
+    assert snap.urls == ("https://github.com/x/y",)
+
+
+def test_arxiv_id_links_title_groups_transitively():
+    papers = merge_records([
+        record("Title A", "a.txt", 1),
+        record("Title A", "b.txt", 1, arxiv_id="2404.1"),
+        record("Title B", "c.txt", 1, arxiv_id="2404.1"),
+    ])
+    assert len(papers) == 1 and len(papers[0].origins) == 3

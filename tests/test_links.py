@@ -342,3 +342,18 @@ def test_bundled_corpus_links_are_clean(corpus_links: dict[str, list[Link]]) -> 
         assert link.url.rstrip(".,;:)/") == link.url
         if link.kind == "code":
             assert link.repo.count("/") >= 1
+
+
+def test_paper_links_put_metadata_first_and_add_arxiv_page():
+    from generator.links import paper_links
+
+    links = paper_links(
+        "T", "Code at https://github.com/a/b and https://x.github.io/p.",
+        urls=("https://github.com/meta/repo",), arxiv_id="2404.14469",
+    )
+    assert [(l.url, l.kind) for l in links] == [
+        ("https://github.com/meta/repo", "code"),
+        ("https://github.com/a/b", "code"),
+        ("https://x.github.io/p", "project"),
+        ("https://arxiv.org/abs/2404.14469", "other"),
+    ]
