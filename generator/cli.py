@@ -6,14 +6,19 @@ import logging
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from . import scaffold
-from .config import CONFIG_NAME, ConfigError, display_path, load_config
+from .config import CONFIG_NAME, ConfigError, DigestConfig, display_path, load_config
 from .output import UnsafePathError
-from .pipeline import SourceError, generate
+from .pipeline import STEPS, Digest, SourceError, generate, load_digest
+from .stats import digest_stats, format_stats
+from .suggest import format_suggestions, suggest_phrases
 
 MKDOCS_CONFIG = "mkdocs.yml"
 
@@ -25,11 +30,60 @@ config_file_option = click.option(
     show_default=True,
     help="The MkDocs configuration file of the digest.",
 )
+digest_file_option = click.option(
+    "-c",
+    "--digest-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=CONFIG_NAME,
+    show_default=True,
+    help="The digest file (title, sources, topics).",
+)
+verbose_option = click.option("-v", "--verbose", is_flag=True, help="Print every step in detail.")
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(1)
+
+
+def _setup_logging(verbose: bool = False, quiet: bool = False) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    for name in ("mkdocs", "generator"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(level)
+        logger.propagate = False
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[str], None]]:
+    """Yield an on_step callback that draws a progress bar on a terminal only."""
+    if quiet or not sys.stderr.isatty():
+        yield lambda step: None
+        return
+    with click.progressbar(length=len(STEPS), label="Building digest", file=sys.stderr) as bar:
+        seen: list[str] = []
+
+        def on_step(step: str) -> None:
+            if seen:
+                bar.update(1)
+            seen.append(step)
+            bar.label = f"Building digest: {step}"
+
+        yield on_step
+        bar.update(len(STEPS) - bar.pos)
+
+
+def _load(digest_file: Path, quiet: bool = False) -> tuple[DigestConfig, Digest]:
+    try:
+        config = load_config(digest_file)
+        with _progress(quiet) as on_step:
+            return config, load_digest(config, on_step=on_step)
+    except (ConfigError, SourceError) as error:
+        _fail(str(error))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,14 +100,15 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the JSON build report (records read, merged, rejected, warnings) here.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
-def build(config_file: Path, strict: bool, report: Path | None, quiet: bool) -> None:
+@verbose_option
+@quiet_option
+def build(config_file: Path, strict: bool, report: Path | None, verbose: bool, quiet: bool) -> None:
     """Build the site (like `mkdocs build`) and print a summary."""
     from mkdocs import config as mkdocs_config
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
-    _setup_logging(quiet)
+    _setup_logging(verbose, quiet)
     try:
         config = mkdocs_config.load_config(str(config_file), strict=strict)
     except (MkDocsException, OSError) as error:
@@ -73,17 +128,17 @@ def build(config_file: Path, strict: bool, report: Path | None, quiet: bool) -> 
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap(staging, site_dir)
-    click.echo(f"Site written to '{display_path(site_dir)}'.")
     digest = config.plugins["digest"].digest if "digest" in config.plugins else None
     if digest is None:
+        click.echo(f"Site written to '{display_path(site_dir)}'.")
         return
     if report is not None:
         report.write_text(digest.report.to_json(), encoding="utf-8")
     r = digest.report
     merged_extra = sum(len(m["origins"]) - 1 for m in r.merged)  # type: ignore[arg-type]
     click.echo(
-        f"Digest: {r.papers} papers from {r.records_read} records "
-        f"({merged_extra} merged, {len(r.rejected)} rejected), "
+        f"Site written to '{display_path(site_dir)}': {r.papers} papers from {r.records_read} "
+        f"records ({merged_extra} merged, {len(r.rejected)} rejected), "
         f"{len(r.unsorted)} unsorted, {len(r.warnings)} warnings."
     )
 
@@ -98,28 +153,76 @@ def _swap(staging: Path, site_dir: Path) -> None:
 
 
 @cli.command("generate")
-@click.option(
-    "-c",
-    "--digest-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=CONFIG_NAME,
-    show_default=True,
-    help="The digest file (title, sources, topics).",
-)
-def generate_command(digest_file: Path) -> None:
+@digest_file_option
+@verbose_option
+@quiet_option
+def generate_command(digest_file: Path, verbose: bool, quiet: bool) -> None:
     """Write the generated Markdown pages and papers.json into docs/ without building."""
-    _setup_logging(quiet=False)
+    _setup_logging(verbose, quiet)
     try:
-        digest, written = generate(load_config(digest_file))
+        with _progress(quiet) as on_step:
+            digest, written = generate(load_config(digest_file), on_step=on_step)
     except (ConfigError, SourceError, UnsafePathError) as error:
         _fail(str(error))
     for message in digest.report.warnings:
         click.echo(f"Warning: {message}", err=True)
+    if not quiet:
+        click.echo(
+            f"Generated {len(digest.files)} files in '{digest.config.output}' "
+            f"({len(written.written)} written, {written.unchanged} unchanged, "
+            f"{len(written.removed)} removed): {digest.report.papers} papers."
+        )
+
+
+@cli.command()
+@digest_file_option
+def check(digest_file: Path) -> None:
+    """Check digest.yml and every source without building; exit 1 listing every problem."""
+    _setup_logging(quiet=True)
+    _, digest = _load(digest_file, quiet=True)
+    report = digest.report
+    problems = list(report.warnings) + [
+        f"Rejected {item['origin']}: {item['reason']}."
+        for item in report.rejected
+        if not item["reason"].startswith("hidden by the curator")
+        and not any(item["reason"] in warning for warning in report.warnings)
+    ]
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        _fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.")
     click.echo(
-        f"Generated {len(digest.files)} files in '{digest.config.output}' "
-        f"({len(written.written)} written, {written.unchanged} unchanged, "
-        f"{len(written.removed)} removed): {digest.report.papers} papers."
+        f"OK: {report.records_read} records read, {report.papers} papers, "
+        f"{len(report.unsorted)} unsorted."
     )
+
+
+@cli.command()
+@digest_file_option
+def stats(digest_file: Path) -> None:
+    """Print papers per topic, per month, with code and per source."""
+    _setup_logging(quiet=True)
+    config, digest = _load(digest_file)
+    click.echo(format_stats(digest_stats(config, digest.papers)), nl=False)
+
+
+@cli.group()
+def topics() -> None:
+    """Work on the topic taxonomy."""
+
+
+@topics.command("suggest")
+@digest_file_option
+@click.option("--topic", metavar="ID", help="Suggest phrases for this topic's papers instead of the unsorted ones.")
+@click.option("--limit", default=20, show_default=True, help="How many phrases to print.")
+def topics_suggest(digest_file: Path, topic: str | None, limit: int) -> None:
+    """Print phrases that would group unsorted papers (or a topic's), with counts."""
+    _setup_logging(quiet=True)
+    config, digest = _load(digest_file)
+    if topic is not None and topic not in {t.id for t in config.topics}:
+        _fail(f"there is no topic '{topic}' in {display_path(config.path)}.")
+    suggestions = suggest_phrases(digest.papers, topic=topic, limit=limit)
+    click.echo(format_suggestions(suggestions), nl=False)
 
 
 @cli.command()
@@ -131,12 +234,14 @@ def generate_command(digest_file: Path) -> None:
     default=None,
     help="Address to serve on (default from mkdocs.yml, usually 127.0.0.1:8000).",
 )
-def serve(config_file: Path, dev_addr: str | None) -> None:
+@verbose_option
+@quiet_option
+def serve(config_file: Path, dev_addr: str | None, verbose: bool, quiet: bool) -> None:
     """Preview the site with live reload (like `mkdocs serve`)."""
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
 
-    _setup_logging(quiet=False)
+    _setup_logging(verbose, quiet)
     try:
         mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
     except MkDocsException as error:
@@ -155,15 +260,7 @@ def new(directory: Path, title: str) -> None:
     for path in written:
         click.echo(f"  created {path}")
     click.echo(
-        f"Next: cd {directory}, put listing files in data/sources/, edit the topics in "
-        f"digest.yml, then run `digest serve` to preview or `digest build` to publish."
+        f"Next: cd {directory}, put listing files in data/sources/, edit the title and "
+        "topics in digest.yml, then run `digest serve` to preview or `digest build` to "
+        "publish. .github/workflows/deploy.yml publishes to GitHub Pages on every push."
     )
-
-
-def _setup_logging(quiet: bool) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-    root = logging.getLogger("mkdocs")
-    root.handlers[:] = [handler]
-    root.setLevel(logging.WARNING if quiet else logging.INFO)
-    root.propagate = False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -112,22 +113,38 @@ def read_records(sources: list[SourceFile]) -> tuple[list[Record], list[Rejectio
     return records, rejected, warnings, len(records) + len(rejected)
 
 
+STEPS = ("read", "merge", "links", "mentions", "topics", "related", "render")
+
+
 def build_digest(
-    config: DigestConfig, sources: list[SourceFile], use_directory_urls: bool = True
+    config: DigestConfig,
+    sources: list[SourceFile],
+    use_directory_urls: bool = True,
+    on_step: Callable[[str], None] = lambda step: None,
 ) -> Digest:
-    """Run every pure stage over the sources and render the pages."""
+    """Run every pure stage over the sources and render the pages.
+
+    ``on_step`` is told the name of each step (see STEPS) as it starts, so a
+    terminal can show progress.
+    """
+    on_step("read")
     records, rejected, warnings, records_read = read_records(sources)
+    on_step("merge")
     papers = merge_records(records)
+    on_step("links")
     papers = [
         replace(paper, links=tuple(paper_links(paper.title, paper.abstract, paper.urls, paper.arxiv_id)))
         for paper in papers
     ]
+    on_step("mentions")
     mentions = find_mentions(papers)
     papers = [replace(paper, mentions=mentions.get(paper.id, ())) for paper in papers]
+    on_step("topics")
     assignments = classify(papers, config.topics)
     papers, assignments, hidden, override_warnings = apply_overrides(papers, assignments, config)
     warnings += override_warnings
     papers = [replace(paper, topics=assignments[paper.id].topics) for paper in papers]
+    on_step("related")
     related = relate(papers, config.related)
     papers = [replace(paper, related=related.get(paper.id, ())) for paper in papers]
     matches = {paper_id: assignment.matches for paper_id, assignment in assignments.items()}
@@ -137,6 +154,7 @@ def build_digest(
         rejected=rejected + hidden,
         warnings=warnings,
     )
+    on_step("render")
     digest = Digest(config, papers, matches, report)
     renderer = Renderer(
         config, papers, matches, make_environment([config.root / "templates"]), use_directory_urls
@@ -151,11 +169,23 @@ def write_generated(digest: Digest) -> WriteResult:
     return write_tree(digest.files, digest.config.root / digest.config.output)
 
 
-def generate(config: DigestConfig, use_directory_urls: bool = True) -> tuple[Digest, WriteResult]:
-    """Read, build and write the generated pages for a digest."""
+def load_digest(
+    config: DigestConfig,
+    use_directory_urls: bool = True,
+    on_step: Callable[[str], None] = lambda step: None,
+) -> Digest:
+    """Read the sources and build the digest in memory, writing nothing."""
     sources, warnings = load_sources(config)
-    digest = build_digest(config, sources, use_directory_urls)
+    digest = build_digest(config, sources, use_directory_urls, on_step)
     digest.report.warnings[:0] = warnings
-    for message in digest.report.warnings:
-        log.warning(message)
+    return digest
+
+
+def generate(
+    config: DigestConfig,
+    use_directory_urls: bool = True,
+    on_step: Callable[[str], None] = lambda step: None,
+) -> tuple[Digest, WriteResult]:
+    """Read, build and write the generated pages for a digest."""
+    digest = load_digest(config, use_directory_urls, on_step)
     return digest, write_generated(digest)

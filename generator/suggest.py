@@ -90,7 +90,8 @@ def suggest_phrases(
     rule built from it should catch the target papers and few others), times
     its rarity ``log((N + 1) / (t + r + 1))`` over all N papers. Phrases in
     fewer than ``min_count`` target papers are dropped, and so is a phrase
-    whose longer form covers exactly the same papers ("kv" under "kv cache").
+    whose longer form covers exactly the same papers ("kv" under "kv cache")
+    or that every paper has.
     Ties break on count, then alphabetically, so the output is stable.
     """
     target = [p for p in papers if (topic in p.topics if topic is not None else not p.topics)]
@@ -139,6 +140,8 @@ def suggest_phrases(
     ranked = sorted(candidates, key=rank)
     suggestions: list[Suggestion] = []
     for key in ranked:
+        if rank(key)[0] >= 0:
+            break  # in every paper: it groups nothing
         examples = tuple(pid for _, pid in sorted(candidates[key], key=lambda h: (-h[0], h[1])))
         suggestions.append(Suggestion(_spelling(spellings[key]), len(candidates[key]), examples[:MAX_EXAMPLES]))
         if len(suggestions) == limit:
