@@ -59,7 +59,7 @@ def load_sources(config: DigestConfig) -> tuple[list[SourceFile], list[str]]:
     warnings: list[str] = []
     seen: set[Path] = set()
     for source in config.sources:
-        base = _glob_base(config.root, source)
+        base = source_folder(config.root, source)
         if not base.is_dir():
             raise SourceError(
                 f"{config.path}: the sources folder '{base}' for '{source.pattern}' does not "
@@ -81,7 +81,7 @@ def load_sources(config: DigestConfig) -> tuple[list[SourceFile], list[str]]:
     return files, warnings
 
 
-def _glob_base(root: Path, source: Source) -> Path:
+def source_folder(root: Path, source: Source) -> Path:
     """Return the folder a pattern's names are relative to: its part before any wildcard."""
     parts: list[str] = []
     for part in Path(source.pattern).parts:

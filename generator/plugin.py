@@ -18,7 +18,7 @@ from mkdocs.utils import get_relative_url
 from .config import ConfigError, Topic, load_config
 from .nav import digest_nav
 from .output import UnsafePathError
-from .pipeline import Digest, SourceError, generate
+from .pipeline import Digest, SourceError, generate, source_folder
 from .escape import html_attr
 from .feeds import FEED_FOLDER
 from .render import ALL_FEED, OVERVIEW_MARKER
@@ -119,11 +119,12 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             return server
         root = self.digest.config.root
         server.watch(str(self.digest.config.path))
-        for folder in {root / s.pattern.split("*")[0] for s in self.digest.config.sources}:
-            server.watch(str(folder if folder.is_dir() else folder.parent))
-        for templates in (root / "templates",):
-            if templates.is_dir():
-                server.watch(str(templates))
+        # New, changed or removed listings, the taxonomy and template overrides
+        # all rebuild; docs/ and mkdocs.yml are watched by MkDocs itself.
+        for folder in sorted({source_folder(root, s) for s in self.digest.config.sources}):
+            server.watch(str(folder))
+        if (root / "templates").is_dir():
+            server.watch(str(root / "templates"))
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

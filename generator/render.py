@@ -23,7 +23,8 @@ from .feeds import FEED_FOLDER, FeedEntry, atom_feed
 from .models import Paper
 from .topics import Match
 
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# A link to the top-level templates/, so wheels carry the templates too.
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 UNSORTED = Topic(
     id="unsorted",
     title="Unsorted",
@@ -313,7 +314,8 @@ class Renderer:
         digest = self.digest
         template = self.env.get_template("topic.md.j2")
         files: dict[str, str] = {}
-        for topic in digest.topics + [digest.unsorted]:
+        pages = digest.topics + ([digest.unsorted] if digest.unsorted.entries else [])
+        for topic in pages:
             files[str(topic.page)] = template.render(digest=digest, topic=topic)
         files[WITH_CODE_PAGE] = self.env.get_template("with_code.md.j2").render(
             digest=digest, rows=self.code_rows()

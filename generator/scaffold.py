@@ -21,7 +21,11 @@ def create(directory: Path, title: str) -> list[Path]:
         if source.is_dir() or "__pycache__" in source.parts:
             continue
         relative = source.relative_to(SKELETON).as_posix()
-        target = directory / relative.replace("dot-gitignore", ".gitignore")
+        # Packaged without leading dots, which packaging tools tend to skip.
+        target = directory / "/".join(
+            "." + part.removeprefix("dot-") if part.startswith("dot-") else part
+            for part in relative.split("/")
+        )
         text = source.read_text(encoding="utf-8")
         if relative in _TITLED:
             text = text.replace("{{title}}", _yaml_safe(title) if relative.endswith(".yml") else title)

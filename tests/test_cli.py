@@ -66,3 +66,67 @@ def test_failed_build_keeps_previous_site(tmp_path: Path):
     assert "Could not read" in failed.stderr and "Traceback" not in failed.stderr
     assert (root / "site" / "index.html").read_bytes() == before
     assert (root / "docs" / "digest").is_dir()
+
+
+def test_check_passes_on_the_bundled_digest():
+    from .conftest import PROJECT
+
+    result = run_digest(PROJECT, "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "OK: 473 records read, 393 papers, 1 unsorted.\n"
+
+
+def test_check_lists_every_problem_and_exits_1(tmp_path: Path):
+    run_digest(tmp_path, "new", str(tmp_path / "d"))
+    root = tmp_path / "d"
+    (root / "data" / "sources" / "bad.txt").write_text(
+        "Daily Papers\n\nOnly A Title\n\n  • 2 authors\n·\nFeb 30, 2024\n\nGood Title\n\nAbstract.\n\n"
+        "  • 1 author\n·\nFeb 30, 2024\n",
+        encoding="utf-8",
+    )
+    (root / "data" / "sources" / "broken.jsonl").write_text('{"title": "T"}\n', encoding="utf-8")
+    result = run_digest(root, "check")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[-1] == "Error: 4 problems found."
+    assert "Listing 'bad.txt' line 15: 'Feb 30, 2024' is not a real date; the paper is kept without a date. Check the line against the original page." in lines
+    assert any(line.startswith("Listing 'bad.txt' line 3: record rejected:") for line in lines)
+    assert any(line.startswith("Listing 'broken.jsonl' line 1: record rejected:") for line in lines)
+
+
+def test_check_reports_config_problems(tmp_path: Path):
+    run_digest(tmp_path, "new", str(tmp_path / "d"))
+    (tmp_path / "d" / "digest.yml").write_text("title: T\ntopics:\n  - id: A B\n    title: x\n", encoding="utf-8")
+    result = run_digest(tmp_path / "d", "check")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Error: digest.yml line 3: topic id 'A B' must be lower-case letters, digits and dashes.\n"
+    )
+
+
+def test_stats_prints_counts():
+    from .conftest import PROJECT
+
+    result = run_digest(PROJECT, "stats")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("393 papers, 93 with code (24%), 1 unsorted\n")
+    assert "000_0a4fbecd5961784d.txt" in result.stdout and "month    papers" in result.stdout
+
+
+def test_topics_suggest_on_the_bundled_corpus():
+    from .conftest import PROJECT
+
+    result = run_digest(PROJECT, "topics", "suggest", "--topic", "kv-cache", "--limit", "3")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["phrase", "papers", "hint"]
+    assert len(lines) == 4 and "match: [" in lines[1]
+    unknown = run_digest(PROJECT, "topics", "suggest", "--topic", "nope")
+    assert unknown.returncode == 1 and "there is no topic 'nope'" in unknown.stderr
+
+
+def test_no_progress_bar_when_not_a_terminal(tmp_path: Path):
+    run_digest(tmp_path, "new", str(tmp_path / "d"))
+    result = run_digest(tmp_path / "d", "generate")
+    assert result.returncode == 0
+    assert "Building digest" not in result.stderr + result.stdout

@@ -1,0 +1,116 @@
+"""The curator's workflow: a new digest, template overrides, the deploy workflow, live preview."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+from .conftest import FIXTURES, run_digest
+
+
+def new_digest(tmp_path: Path) -> Path:
+    result = run_digest(tmp_path, "new", str(tmp_path / "d"), "--title", "Workflow Test")
+    assert result.returncode == 0, result.stderr
+    return tmp_path / "d"
+
+
+def test_new_digest_has_a_valid_deploy_workflow(tmp_path: Path):
+    root = new_digest(tmp_path)
+    workflow = yaml.safe_load((root / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8"))
+    assert set(workflow["jobs"]) == {"build", "deploy"}
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers["push"]["branches"] == ["main"]
+    steps = workflow["jobs"]["build"]["steps"]
+    commands = [step.get("run", "") for step in steps]
+    assert "digest build --strict --report report.json" in commands
+    assert any(step.get("uses", "").startswith("actions/upload-pages-artifact") for step in steps)
+    assert workflow["jobs"]["deploy"]["needs"] == "build"
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert (root / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1] == "topic-digest"
+    assert (root / ".gitignore").read_text(encoding="utf-8").count("docs/digest/") == 1
+
+
+def test_a_digest_template_overrides_the_bundled_one(tmp_path: Path):
+    root = new_digest(tmp_path)
+    (root / "templates").mkdir()
+    (root / "templates" / "topic.md.j2").write_text(
+        "# {{ topic.title }}\n\nCustom page with {{ topic.entries|length }} entries.\n", encoding="utf-8"
+    )
+    result = run_digest(root, "generate")
+    assert result.returncode == 0, result.stderr
+    assert (root / "docs" / "digest" / "kv-cache.md").read_text(encoding="utf-8").startswith(
+        "# KV cache\n\nCustom page with"
+    )
+    # Templates the digest does not override still come from the package.
+    assert "Papers with code" in (root / "docs" / "digest" / "papers-with-code.md").read_text(encoding="utf-8")
+
+
+def test_other_source_formats_build_together(tmp_path: Path):
+    root = new_digest(tmp_path)
+    for name in ("hf_api.json", "jsonl_records.jsonl", "arxiv_atom.xml"):
+        shutil.copy(FIXTURES / "sources" / name, root / "data" / "sources" / name)
+    result = run_digest(root, "build", "--report", "report.json")
+    assert result.returncode == 0, result.stderr
+    papers = json.loads((root / "site" / "papers.json").read_text(encoding="utf-8"))
+    with_arxiv = [p for p in papers if p["arxiv_id"]]
+    assert with_arxiv
+    for paper in with_arxiv:
+        assert {"url": f"https://arxiv.org/abs/{paper['arxiv_id']}", "kind": "other"} in paper["links"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def _wait_for(url: str, needle: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        body = _get(url)
+        if body is not None and needle in body:
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def test_serve_rebuilds_when_a_listing_is_added(tmp_path: Path):
+    root = new_digest(tmp_path)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/papers.json"
+        assert _wait_for(url, '"id"', 60), "the preview server did not start"
+        listing = "Daily Papers\n\nMay 8\n\nFreshKV: A Brand New Paper\n\nFreshKV compresses the KV cache.\n"
+        (root / "data" / "sources" / "fresh.txt").write_text(listing, encoding="utf-8")
+        assert _wait_for(url, "FreshKV: A Brand New Paper", 60), "the new listing never showed up"
+        (root / "digest.yml").write_text(
+            (root / "digest.yml").read_text(encoding="utf-8").replace("What this digest covers", "Renamed Digest covers"),
+            encoding="utf-8",
+        )
+        assert _wait_for(f"http://127.0.0.1:{port}/", "Renamed Digest", 60), "digest.yml edits were not picked up"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
