@@ -63,6 +63,7 @@ class DigestConfig:
     topics: tuple[Topic, ...] = ()
     overrides: tuple[Override, ...] = ()
     related: int = 5
+    page_size: int = 150
 
     @property
     def root(self) -> Path:
@@ -81,6 +82,7 @@ TOP_LEVEL: dict[str, tuple[type | tuple[type, ...], bool, str]] = {
     "topics": (list, False, "the topic taxonomy"),
     "overrides": (list, False, "per-paper corrections by the curator"),
     "related": (int, False, "how many related papers each entry lists"),
+    "page_size": (int, False, "full entries per topic page; larger topics split by year"),
 }
 TOPIC_KEYS: dict[str, tuple[type | tuple[type, ...], bool, str]] = {
     "id": (str, True, "a short slug used in URLs"),
@@ -188,6 +190,7 @@ def parse_config(data: Any, path: Path) -> DigestConfig:
         topics=topics,
         overrides=overrides,
         related=data.get("related", 5),
+        page_size=data.get("page_size", 150),
     )
 
 

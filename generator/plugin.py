@@ -11,7 +11,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
@@ -73,6 +73,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if stale is not None:
             files.remove(stale)
         files.append(File.generated(config, "papers.json", content=self.digest.files["papers.json"]))
+        # Parts of split topics are reached from their topic page, not the nav,
+        # which would otherwise grow with every year of every topic.
+        for file in files:
+            if file.src_uri.startswith(f"{folder}/") and file.src_uri.count("/") > folder.count("/") + 1:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"{ASSET_FOLDER}/{asset.name}", abs_src_path=str(asset)))
         return files

@@ -8,6 +8,7 @@ only values this module builds itself (ids, hrefs) are passed as Markup.
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from .config import DigestConfig, Topic
 from .escape import finalize, html_attr
 from .feeds import FEED_FOLDER, FeedEntry, atom_feed
 from .models import Paper
+from .paging import Paging, assign_pages
 from .topics import Match
 
 # A link to the top-level templates/, so wheels carry the templates too.
@@ -92,10 +94,18 @@ class TopicView:
     children: list[TopicView] = field(default_factory=list)
     parent: TopicView | None = None
     feed: Markup = Markup("")
+    parts: list[PaperRef] = field(default_factory=list)
+    main: TopicView | None = None
+    total: int = 0
 
     @property
     def count(self) -> int:
-        return len(self.entries) + len(self.others)
+        return self.total or len(self.entries) + len(self.others)
+
+    @property
+    def up(self) -> Markup:
+        """Return the prefix that leads from this page back to the output folder."""
+        return Markup("../" * str(self.page).count("/"))
 
 
 @dataclass(frozen=True)
@@ -157,17 +167,15 @@ def topic_page(topic_id: str) -> str:
     return f"{topic_id}.md"
 
 
-def page_url(page: str, output: str, use_directory_urls: bool = True) -> str:
-    """Return the site-relative URL of a generated page such as 'kv-cache.md'."""
-    folder = output.removeprefix("docs/").strip("/")
+def page_url(page: str, use_directory_urls: bool = True) -> str:
+    """Return the URL of a generated page ('kv-cache.md') relative to the output folder."""
     stem = page.removesuffix(".md")
-    return f"{folder}/{stem}/" if use_directory_urls else f"{folder}/{stem}.html"
+    return f"{stem}/" if use_directory_urls else f"{stem}.html"
 
 
-def paper_url(paper: Paper, output: str, use_directory_urls: bool = True) -> str:
-    """Return the site-relative URL of a paper's full entry."""
-    page = topic_page(paper.primary_topic or UNSORTED.id)
-    return f"{page_url(page, output, use_directory_urls)}#{paper.id}"
+def output_url(output: str) -> str:
+    """Return the site-relative URL of the output folder ('docs/digest' -> 'digest/')."""
+    return output.removeprefix("docs/").strip("/") + "/"
 
 
 def split_abstract(abstract: str) -> tuple[str, str]:
@@ -186,10 +194,11 @@ def _safe_id(value: str) -> Markup:
     return Markup(value)
 
 
-def _href(paper: Paper, here: str | None) -> Markup:
-    page = topic_page(paper.primary_topic or UNSORTED.id)
-    anchor = _safe_id(paper.id)
-    return Markup(f"#{anchor}" if page == here else f"{page}#{anchor}")
+def relative(target: str, here: str | None) -> str:
+    """Return the link from page `here` to page `target`, both relative to the output folder."""
+    if here is None:
+        return target
+    return posixpath.relpath(target, posixpath.dirname(here) or ".")
 
 
 def _date(paper: Paper) -> str:
@@ -225,17 +234,25 @@ class Renderer:
             for target in paper.mentions:
                 mentioned_by[target].append(paper.id)
         self.mentioned_by = mentioned_by
+        pages = {t.id: topic_page(t.id) for t in [*config.topics, UNSORTED]}
+        self.paging: Paging = assign_pages(self.papers, pages, config.page_size)
         self.digest = self._digest_view()
+
+    def href(self, paper_id: str, here: str | None) -> Markup:
+        """Return the link from page `here` to a paper's full entry."""
+        page = self.paging.page_of[paper_id]
+        anchor = _safe_id(paper_id)
+        return Markup(f"#{anchor}" if page == here else f"{relative(page, here)}#{anchor}")
 
     def ref(self, paper_id: str, here: str | None) -> PaperRef:
         paper = self.by_id[paper_id]
-        return PaperRef(paper.title, _href(paper, here), _date(paper))
+        return PaperRef(paper.title, self.href(paper_id, here), _date(paper))
 
-    def topic_ref(self, topic_id: str) -> PaperRef:
-        return PaperRef(self.topics[topic_id].title, Markup(topic_page(topic_id)))
+    def topic_ref(self, topic_id: str, here: str | None = None) -> PaperRef:
+        return PaperRef(self.topics[topic_id].title, Markup(relative(topic_page(topic_id), here)))
 
     def paper_view(self, paper: Paper) -> PaperView:
-        here = topic_page(paper.primary_topic or UNSORTED.id)
+        here = self.paging.page_of[paper.id]
         meta = []
         if paper.published:
             meta.append(paper.published.isoformat())
@@ -261,12 +278,12 @@ class Renderer:
                 LinkView(html_attr(link.url), link.label or link.kind, link.kind, link.repo)
                 for link in paper.links
             ],
-            also_in=[self.topic_ref(t) for t in paper.topics[1:] if t in self.topics],
+            also_in=[self.topic_ref(t, here) for t in paper.topics[1:] if t in self.topics],
             related=[self.ref(i, here) for i in paper.related if i in self.by_id],
             mentions=[self.ref(i, here) for i in paper.mentions if i in self.by_id],
             mentioned_by=[self.ref(i, here) for i in sorted(self.mentioned_by.get(paper.id, []))],
             why=why,
-            href=_href(paper, here),
+            href=self.href(paper.id, here),
         )
 
     def _digest_view(self) -> DigestView:
@@ -284,16 +301,32 @@ class Renderer:
             if topic.parent and topic.parent in views:
                 views[topic.id].parent = views[topic.parent]
                 views[topic.parent].children.append(views[topic.id])
+        self.part_views: list[TopicView] = []
+        parts: dict[str, TopicView] = {}
+        for view in [*views.values(), unsorted]:
+            for part in self.paging.parts.get(view.id, []):
+                label = "Undated" if part.key == "undated" else part.key
+                parts[part.page] = TopicView(
+                    view.id, f"{view.title}: {label}", view.description, Markup(part.page),
+                    main=view, feed=view.feed,
+                )
+                view.parts.append(PaperRef(label, Markup(relative(part.page, str(view.page)))))
+                self.part_views.append(parts[part.page])
         for paper in self.papers:
-            if not paper.topics:
-                unsorted.entries.append(self.paper_view(paper))
-                continue
-            for index, topic_id in enumerate(paper.topics):
-                view = views[topic_id]
+            for index, topic_id in enumerate(paper.topics or (UNSORTED.id,)):
+                view = views.get(topic_id, unsorted)
+                view.total += 1
+                if view.parts:
+                    view = parts[f"{str(view.page).removesuffix('.md')}/{self.paging.part_key(topic_id, paper)}.md"]
                 if index == 0:
                     view.entries.append(self.paper_view(paper))
                 else:
-                    view.others.append(PaperRef(paper.title, _href(paper, view.page), _date(paper)))
+                    view.others.append(PaperRef(paper.title, self.href(paper.id, str(view.page)), _date(paper)))
+        for view in parts.values():
+            view.parts = [
+                PaperRef(ref.title, Markup(relative(posixpath.join(posixpath.dirname(str(view.main.page)), ref.href), str(view.page))))
+                for ref in view.main.parts
+            ] if view.main else []
         dates = [p.listed or p.published for p in self.papers if p.listed or p.published]
         with_code = sum(1 for p in self.papers if any(link.kind == "code" for link in p.links))
         return DigestView(
@@ -314,7 +347,7 @@ class Renderer:
         digest = self.digest
         template = self.env.get_template("topic.md.j2")
         files: dict[str, str] = {}
-        pages = digest.topics + ([digest.unsorted] if digest.unsorted.entries else [])
+        pages = digest.topics + ([digest.unsorted] if digest.unsorted.count else []) + self.part_views
         for topic in pages:
             files[str(topic.page)] = template.render(digest=digest, topic=topic)
         files[WITH_CODE_PAGE] = self.env.get_template("with_code.md.j2").render(
@@ -326,7 +359,7 @@ class Renderer:
         files[CHART_FILE] = self.chart()
         files.update(self.feeds())
         files["papers.json"] = papers_json(
-            self.papers, self.matches, self.config.output, self.use_directory_urls
+            self.papers, self.matches, self.paging.page_of, self.config.output, self.use_directory_urls
         )
         return files
 
@@ -347,7 +380,7 @@ class Renderer:
             rows.append(
                 CodeRow(
                     date=_date(paper),
-                    paper=PaperRef(paper.title, _href(paper, WITH_CODE_PAGE)),
+                    paper=PaperRef(paper.title, self.href(paper.id, WITH_CODE_PAGE)),
                     repo=code.repo or code.url.split("://", 1)[1],
                     repo_href=html_attr(code.url),
                     host=code.label,
@@ -387,19 +420,18 @@ class Renderer:
         """Return the Atom feed of the whole digest and one per topic."""
         def entry(paper: Paper) -> FeedEntry:
             code = next((link.url for link in paper.links if link.kind == "code"), None)
-            page = topic_page(paper.primary_topic or UNSORTED.id)
             return FeedEntry(
                 id=paper.id,
                 title=paper.title,
                 abstract=paper.abstract,
-                href=f"../{page_url(page, 'docs/x', self.use_directory_urls).removeprefix('x/')}#{paper.id}",
+                href=f"../{page_url(self.paging.page_of[paper.id], self.use_directory_urls)}#{paper.id}",
                 code=code,
                 date=paper.listed or paper.published,
                 topics=paper.topics,
             )
 
         def page_href(page: str) -> str:
-            return f"../{page_url(page, 'docs/x', self.use_directory_urls).removeprefix('x/')}"
+            return f"../{page_url(page, self.use_directory_urls)}"
 
         entries = {paper.id: entry(paper) for paper in self.papers}
         files = {
@@ -420,10 +452,12 @@ class Renderer:
 def papers_json(
     papers: list[Paper],
     matches: dict[str, tuple[Match, ...]],
+    page_of: dict[str, str],
     output: str,
     use_directory_urls: bool = True,
 ) -> str:
     """Return papers.json: one object per paper, sorted by id."""
+    folder = output_url(output)
     rows = [
         {
             "id": paper.id,
@@ -434,7 +468,7 @@ def papers_json(
             "upvotes": paper.upvotes,
             "topics": list(paper.topics),
             "links": [link.as_json() for link in paper.links],
-            "url": paper_url(paper, output, use_directory_urls),
+            "url": f"{folder}{page_url(page_of[paper.id], use_directory_urls)}#{paper.id}",
             "related": list(paper.related),
             "mentions": list(paper.mentions),
             "sources": [str(origin) for origin in paper.origins],

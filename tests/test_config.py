@@ -58,7 +58,7 @@ def test_every_problem_is_reported_at_once_with_lines(tree):
     )
     assert problems(tree, text) == [
         "digest.yml line 2: unknown key `colour` in top level. Known keys: title, description, "
-        "sources, output, topics, overrides, related.",
+        "sources, output, topics, overrides, related, page_size.",
         "digest.yml line 6: the regex of topic 'a' does not compile: missing ), unterminated "
         "subpattern at position 0.",
         "digest.yml line 7: topic id 'a' is used twice (first at line 4). Give each topic its own id.",
