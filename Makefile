@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test golden serve clean chromium
+.PHONY: site test golden serve clean chromium screenshots bench-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ chromium:
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden
+
+screenshots: site chromium
+	$(BIN)/python scripts/screenshots.py
 
 serve: $(STAMP)
 	$(BIN)/digest serve

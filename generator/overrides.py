@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .config import DigestConfig
+from .config import DigestConfig, display_path
 from .models import Paper, Rejection
 from .topics import Assignment
 
@@ -21,7 +21,7 @@ def apply_overrides(
         paper = by_id.get(override.paper)
         if paper is None:
             warnings.append(
-                f"{config.path} line {override.line}: override for paper '{override.paper}', "
+                f"{display_path(config.path)} line {override.line}: override for paper '{override.paper}', "
                 "which is not in the digest. Check the id in papers.json."
             )
             continue

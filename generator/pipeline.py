@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .config import DigestConfig, Source
+from .config import DigestConfig, Source, display_path
 from .dedup import merge_records
 from .links import paper_links
 from .mentions import find_mentions
@@ -62,14 +62,14 @@ def load_sources(config: DigestConfig) -> tuple[list[SourceFile], list[str]]:
         base = source_folder(config.root, source)
         if not base.is_dir():
             raise SourceError(
-                f"{config.path}: the sources folder '{base}' for '{source.pattern}' does not "
+                f"{display_path(config.path)}: the sources folder '{display_path(base)}' for '{source.pattern}' does not "
                 "exist. Create it and put listing files in it, or fix `sources:`."
             )
         matched = sorted(Path(p) for p in glob.glob(str(config.root / source.pattern), recursive=True))
         matched = [p for p in matched if p.is_file() and not p.name.startswith(".")]
         if not matched:
             warnings.append(
-                f"{config.path}: no listing file matches '{source.pattern}'. "
+                f"{display_path(config.path)}: no listing file matches '{source.pattern}'. "
                 "Add listings there or fix `sources:`."
             )
         for path in matched:
@@ -153,6 +153,7 @@ def build_digest(
         papers=papers,
         rejected=rejected + hidden,
         warnings=warnings,
+        matched={pid: [m.as_json() for m in found] for pid, found in matches.items() if found},
     )
     on_step("render")
     digest = Digest(config, papers, matches, report)

@@ -15,7 +15,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from .config import ConfigError, Topic, load_config
+from .config import ConfigError, Topic, display_path, load_config
 from .nav import digest_nav
 from .output import UnsafePathError
 from .pipeline import Digest, SourceError, generate, source_folder
@@ -54,7 +54,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         output = (digest_config.root / digest_config.output).resolve()
         if not output.is_relative_to(Path(config.docs_dir).resolve()):
             raise PluginError(
-                f"{digest_config.path}: `output: {digest_config.output}` is not inside the "
+                f"{display_path(digest_config.path)}: `output: {digest_config.output}` is not inside the "
                 f"MkDocs docs_dir '{config.docs_dir}'. Put generated pages under docs/."
             )
         for message in self.digest.report.warnings:

@@ -18,6 +18,7 @@ class Report:
     rejected: list[dict[str, str]] = field(default_factory=list)
     unsorted: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    matched: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     @classmethod
     def from_pipeline(
@@ -26,6 +27,7 @@ class Report:
         papers: list[Paper],
         rejected: list[Rejection],
         warnings: list[str],
+        matched: dict[str, list[dict[str, str]]] | None = None,
     ) -> Report:
         """Build the report from the pipeline's results."""
         return cls(
@@ -39,6 +41,7 @@ class Report:
             rejected=[{"origin": str(r.origin), "reason": r.reason} for r in rejected],
             unsorted=sorted(p.id for p in papers if not p.topics),
             warnings=list(warnings),
+            matched=dict(sorted((matched or {}).items())),
         )
 
     @property
@@ -56,5 +59,6 @@ class Report:
             "rejected": self.rejected,
             "unsorted": self.unsorted,
             "warnings": self.warnings,
+            "matched": self.matched,
         }
         return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
