@@ -17,6 +17,7 @@ from .models import Paper
 # ~3 KB of HTML, so pages stay well under 1 MB with the theme around them.
 PAGE_LIMIT = 150
 UNDATED = "undated"
+UNSORTED_ID = "unsorted"
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def assign_pages(papers: list[Paper], topic_page: dict[str, str], limit: int = P
     """
     groups: dict[str, list[Paper]] = defaultdict(list)
     for paper in papers:
-        groups[paper.topics[0] if paper.topics else "unsorted"].append(paper)
+        groups[_topics(paper)[0]].append(paper)
     paging = Paging(page_of={}, parts={}, monthly_years={})
     for topic, members in groups.items():
         main = topic_page[topic]
@@ -77,9 +78,13 @@ def assign_pages(papers: list[Paper], topic_page: dict[str, str], limit: int = P
     # whose full entry lives elsewhere.
     for topic in paging.monthly_years:
         stem = topic_page[topic].removesuffix(".md")
-        keys = {paging.part_key(topic, p) for p in papers if topic in p.topics}
+        keys = {paging.part_key(topic, p) for p in papers if topic in _topics(p)}
         paging.parts[topic] = [Part(key, f"{stem}/{key}.md") for key in _newest_keys(keys)]
     return paging
+
+
+def _topics(paper: Paper) -> tuple[str, ...]:
+    return paper.topics or (UNSORTED_ID,)
 
 
 def _newest_keys(keys: set[str]) -> list[str]:

@@ -18,7 +18,7 @@ from mkdocs.utils import get_relative_url
 from .config import ConfigError, Topic, display_path, load_config
 from .nav import digest_nav
 from .output import UnsafePathError
-from .pipeline import Digest, SourceError, generate, source_folder
+from .pipeline import Digest, SourceError, load_digest, source_folder, write_generated
 from .escape import html_attr
 from .feeds import FEED_FOLDER
 from .render import ALL_FEED, OVERVIEW_MARKER
@@ -43,12 +43,22 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
     def __init__(self) -> None:
         self.digest: Digest | None = None
+        self.folder = ""
+        self.serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Having on_startup also keeps this instance alive across `serve` rebuilds.
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).resolve().parent
         try:
             digest_config = load_config(root / self.config.config)
-            self.digest, _ = generate(digest_config, config.use_directory_urls)
+            self.digest = load_digest(digest_config, config.use_directory_urls)
+            # The build reads pages from memory (on_files); the copy on disk is
+            # for the curator. Writing it while serving would wake the watcher.
+            if not self.serving:
+                write_generated(self.digest)
         except (ConfigError, SourceError, UnsafePathError) as error:
             raise PluginError(str(error)) from None
         output = (digest_config.root / digest_config.output).resolve()
@@ -59,25 +69,27 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             )
         for message in self.digest.report.warnings:
             log.warning(message)
-        folder = output.relative_to(Path(config.docs_dir).resolve()).as_posix()
+        self.folder = folder = output.relative_to(Path(config.docs_dir).resolve()).as_posix()
         config.nav = digest_nav(config.nav, self.digest, folder, Path(config.docs_dir))
         config.extra_css.append(f"{ASSET_FOLDER}/digest.css")
         config.extra_javascript.append(f"{ASSET_FOLDER}/digest.js")
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Serve the generated files from memory, whatever is on disk."""
         assert self.digest is not None
-        # papers.json belongs at the site root (the contract), not in the pages folder.
-        folder = self.digest.config.output.removeprefix("docs/").strip("/")
-        stale = files.get_file_from_path(f"{folder}/papers.json")
-        if stale is not None:
+        folder = self.folder
+        for stale in [f for f in files if f.src_uri.startswith(f"{folder}/")]:
             files.remove(stale)
-        files.append(File.generated(config, "papers.json", content=self.digest.files["papers.json"]))
-        # Parts of split topics are reached from their topic page, not the nav,
-        # which would otherwise grow with every year of every topic.
-        for file in files:
-            if file.src_uri.startswith(f"{folder}/") and file.src_uri.count("/") > folder.count("/") + 1:
+        for relative, content in sorted(self.digest.files.items()):
+            # papers.json belongs at the site root (the contract), not in the pages folder.
+            uri = relative if relative == "papers.json" else f"{folder}/{relative}"
+            file = File.generated(config, uri, content=content)
+            # Parts of split topics are reached from their topic page, not the
+            # nav, which would otherwise grow with every year of every topic.
+            if "/" in relative and relative.endswith(".md"):
                 file.inclusion = InclusionLevel.NOT_IN_NAV
+            files.append(file)
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"{ASSET_FOLDER}/{asset.name}", abs_src_path=str(asset)))
         return files
@@ -99,7 +111,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         """
         if self.digest is None:
             return output
-        folder = self.digest.config.output.removeprefix("docs/").strip("/")
+        folder = self.folder
         feeds = [(f"{self.digest.config.title}", f"{folder}/{ALL_FEED}")]
         topic = self._topic_of(page, folder)
         if topic is not None:

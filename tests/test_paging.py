@@ -54,13 +54,28 @@ def test_split_digest_builds_strict_and_links_resolve(tmp_path: Path):
     root = tmp_path / "d"
     config = (root / "digest.yml").read_text(encoding="utf-8")
     (root / "digest.yml").write_text(config + "\npage_size: 2\n", encoding="utf-8")
+    gardening = "".join(
+        f"Gardening Paper {n}\n\nTomatoes grow in summer {n}.\n\n  • 1 author\n·\nMay {n}, 202{n}\n\n"
+        for n in range(1, 4)
+    )
+    (root / "data" / "sources" / "garden.txt").write_text(f"Daily Papers\n\n{gardening}", encoding="utf-8")
     result = run_digest(root, "build", "--strict")
     assert result.returncode == 0, result.stderr
     papers = json.loads((root / "site" / "papers.json").read_text(encoding="utf-8"))
     split = [p for p in papers if p["url"].count("/") == 3]
     assert split, "no topic was split"
+    assert any(p["url"].startswith("digest/unsorted/2021/") for p in papers)
     for item in papers:
         path, anchor = item["url"].split("#")
         assert f'id="{anchor}"' in (root / "site" / path / "index.html").read_text(encoding="utf-8")
     main = (root / "site" / "digest" / "inference" / "index.html").read_text(encoding="utf-8")
     assert "By date:" in main
+
+
+def test_unsorted_papers_split_too():
+    papers = [paper(f"u{i}", (), dt.date(2020 + i, 1, 1)) for i in range(3)]
+    paging = assign_pages(papers, PAGES, limit=2)
+    assert paging.page_of == {"u0": "unsorted/2020.md", "u1": "unsorted/2021.md", "u2": "unsorted/2022.md"}
+    assert [part.page for part in paging.parts["unsorted"]] == [
+        "unsorted/2022.md", "unsorted/2021.md", "unsorted/2020.md"
+    ]
