@@ -11,6 +11,7 @@ so it escapes nothing).
 from __future__ import annotations
 
 import html
+import re
 
 from markupsafe import Markup
 
@@ -21,16 +22,22 @@ _INLINE = set("\\`*_{}[]<>&|~^=!#:\"'+")
 _LINE_START = set("-+>0123456789.")
 
 
+_REFERENCES = {char: f"&#{ord(char)};" for char in _INLINE | _LINE_START}
+# A regex finds the few characters to replace far faster than str.translate
+# looks up every character of a long abstract.
+_SPECIAL = re.compile("[" + re.escape("".join(sorted(_INLINE))) + "]")
+
+
+def _reference(match: re.Match[str]) -> str:
+    return _REFERENCES[match.group()]
+
+
 def md_text(text: str) -> Markup:
     """Return text as Markdown that renders to exactly this text and nothing else."""
     text = " ".join(str(text).split())
-    out = []
-    for index, char in enumerate(text):
-        if char in _INLINE or (index == 0 and char in _LINE_START):
-            out.append(f"&#{ord(char)};")
-        else:
-            out.append(char)
-    return Markup("".join(out))
+    if text and text[0] in _LINE_START:
+        return Markup(_REFERENCES[text[0]] + _SPECIAL.sub(_reference, text[1:]))
+    return Markup(_SPECIAL.sub(_reference, text))
 
 
 def html_attr(text: str) -> Markup:
@@ -44,8 +51,12 @@ def html_attr(text: str) -> Markup:
 
 def finalize(value: object) -> object:
     """Escape every value a template prints unless it is already Markup."""
-    if isinstance(value, Markup) or value is None:
-        return "" if value is None else value
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, str):
+        return md_text(value)
+    if value is None:
+        return ""
     if isinstance(value, (int, float)):
         return value
     return md_text(str(value))

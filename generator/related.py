@@ -57,8 +57,8 @@ MENTION_BONUS = 0.20
 REPO_BONUS = 0.20
 MAX_REPO_PAPERS = 50
 
-CANDIDATES = 50  # per paper, from retrieval, before the rerank
-RETRIEVAL_MAX_DF = 1000
+CANDIDATES = 30  # per paper, from retrieval, before the rerank
+RETRIEVAL_MAX_DF = 500
 CHUNK_NONZEROS = 4_000_000  # about 32 MB of float32 values and int32 indices
 PAIR_BATCH = 10_000
 # Scores are rounded before sorting so ties, and near-ties that differ only in

@@ -7,6 +7,7 @@ only values this module builds itself (ids, hrefs) are passed as Markup.
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
@@ -194,11 +195,15 @@ def _safe_id(value: str) -> Markup:
     return Markup(value)
 
 
+@functools.lru_cache(maxsize=65536)
 def relative(target: str, here: str | None) -> str:
     """Return the link from page `here` to page `target`, both relative to the output folder."""
     if here is None:
         return target
-    return posixpath.relpath(target, posixpath.dirname(here) or ".")
+    folder = posixpath.dirname(here)
+    if folder and target.startswith(folder + "/"):
+        return target[len(folder) + 1 :]
+    return "../" * here.count("/") + target
 
 
 def _date(paper: Paper) -> str:
@@ -478,4 +483,5 @@ def papers_json(
         }
         for paper in sorted(papers, key=lambda p: p.id)
     ]
-    return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+    # One paper per line: readable, diff-friendly, and written by the C encoder.
+    return "[\n" + ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n]\n"

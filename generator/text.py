@@ -11,20 +11,40 @@ import unicodedata
 _INVISIBLE = re.compile(
     "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]"
 )
-_WHITESPACE = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[\W_]+")
 _SLUG_RUN = re.compile(r"[^a-z0-9]+")
 MAX_SLUG_LENGTH = 60
 
 
+class _CleanTable(dict[int, str | None]):
+    """A str.translate table, filled on first sight of each character.
+
+    Control characters and line separators become spaces; format characters
+    (zero-width, bidi marks), surrogates and private-use characters go.
+    """
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        category = unicodedata.category(char)
+        value: str | None = char
+        if category in ("Cc", "Zl", "Zp"):
+            value = " "
+        elif category in ("Cf", "Cs", "Co") or _INVISIBLE.match(char):
+            value = None
+        self[code] = value
+        return value
+
+
+_CLEAN = _CleanTable()
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def clean_text(text: str) -> str:
     """Return text with control and invisible characters removed and spaces collapsed."""
-    text = _INVISIBLE.sub("", text)
-    text = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text
-    )
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cs", "Co"))
-    return _WHITESPACE.sub(" ", text).strip()
+    # Plain ASCII text (most abstracts) only needs its spaces collapsed.
+    if not (text.isascii() and not _ASCII_CONTROL.search(text)):
+        text = text.translate(_CLEAN)
+    return " ".join(text.split())
 
 
 def title_key(title: str) -> str:

@@ -1,8 +1,18 @@
-"""Sort papers into the curator's topics, and say why each landed where it did."""
+"""Sort papers into the curator's topics, and say why each landed where it did.
+
+A topic's score for a paper counts each distinct phrase of its rules found in
+the title (3 each) and the abstract (1 each). Phrases match case-insensitively
+(Unicode case folding) on whole words, with a plural "s"/"es" allowed at the
+end, and any run of spaces in the text matches a space in the phrase. A phrase
+of one plain word is found by a set lookup over the text's words; a longer one
+is looked for only when every word it needs is in the text, so classifying
+stays fast for many topics and papers. A topic's `regex` runs as written.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from .config import Topic
@@ -10,6 +20,8 @@ from .models import Paper
 
 TITLE_WEIGHT = 3
 ABSTRACT_WEIGHT = 1
+_WORD = re.compile(r"\w+")
+_PLAIN_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -32,76 +44,139 @@ class Assignment:
     matches: tuple[Match, ...]
 
 
-class TopicMatcher:
-    """Compiled rules of one topic: one pattern for its phrases, one for excludes."""
+@dataclass(frozen=True)
+class _Rule:
+    """One phrase (or regex) of one topic, ready to look for."""
 
-    def __init__(self, topic: Topic) -> None:
-        self.topic = topic
-        self.phrases = _pattern(topic.match)
-        self.excludes = _pattern(topic.exclude)
-        self.regex = re.compile(topic.regex, re.IGNORECASE) if topic.regex else None
-        self._canonical = {" ".join(p.split()).casefold(): p for p in topic.match}
-
-    def score(self, paper: Paper) -> tuple[int, list[Match]]:
-        """Return the paper's score for this topic and the matches that made it."""
-        for text in (paper.title, paper.abstract):
-            if self.excludes and self.excludes.search(text):
-                return 0, []
-        score, matches = 0, []
-        for field, text, weight in (
-            ("title", paper.title, TITLE_WEIGHT),
-            ("abstract", paper.abstract, ABSTRACT_WEIGHT),
-        ):
-            found = self._found(text)
-            score += weight * len(found)
-            matches += [Match(self.topic.id, phrase, field) for phrase in found]
-        return score, matches
-
-    def _found(self, text: str) -> list[str]:
-        found: dict[str, None] = {}
-        if self.phrases:
-            for hit in self.phrases.finditer(text):
-                found.setdefault(self._canonical_phrase(hit.group(0)))
-        if self.regex:
-            for hit in self.regex.finditer(text):
-                found.setdefault(f"/{self.topic.regex}/")
-                break
-        return list(found)
+    topic: int  # index in the taxonomy
+    phrase: str  # as the curator wrote it, or /regex/
+    needs: frozenset[str]  # case-folded words that must all be in the text
+    literal: str  # "" for a single plain word (found by lookup), else the folded phrase
 
 
-    def _canonical_phrase(self, hit: str) -> str:
-        key = " ".join(hit.split()).casefold()
-        for candidate in (key, key.removesuffix("s"), key.removesuffix("es")):
-            if candidate in self._canonical:
-                return self._canonical[candidate]
-        return hit
+def _rule(topic: int, phrase: str) -> _Rule:
+    folded = " ".join(phrase.casefold().split())
+    if _PLAIN_WORD.fullmatch(folded):
+        return _Rule(topic, phrase, frozenset({folded}), "")
+    return _Rule(topic, phrase, frozenset(_WORD.findall(folded)), folded)
 
 
-def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
-    if not phrases:
-        return None
-    # Longest first, so "kv cache compression" wins over "kv cache"; a plural
-    # "s"/"es" still matches, so "KV caches" counts for "KV cache".
-    alternatives = "|".join(
-        r"\s+".join(re.escape(word) for word in phrase.split())
-        for phrase in sorted(phrases, key=len, reverse=True)
-    )
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?:e?s)?(?!\w)", re.IGNORECASE)
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _contains_phrase(folded: str, literal: str) -> bool:
+    """Tell whether literal occurs in folded as whole words, maybe with a plural ending."""
+    start = folded.find(literal)
+    while start != -1:
+        end = start + len(literal)
+        if start == 0 or not _is_word_char(folded[start - 1]):
+            for suffix in ("", "s", "es"):
+                stop = end + len(suffix)
+                if folded.startswith(suffix, end) and (stop == len(folded) or not _is_word_char(folded[stop])):
+                    return True
+        start = folded.find(literal, start + 1)
+    return False
+
+
+class _Rules:
+    """Every phrase of a set of rules, indexed by the words that can trigger them."""
+
+    def __init__(self, rules: list[_Rule]) -> None:
+        self.rules = rules
+        # A plain word also matches its plural in the text.
+        self.by_word: dict[str, list[int]] = defaultdict(list)
+        self.by_need: dict[str, list[int]] = defaultdict(list)
+        for index, rule in enumerate(rules):
+            if not rule.literal:
+                (word,) = rule.needs
+                for form in (word, word + "s", word + "es"):
+                    self.by_word[form].append(index)
+            elif rule.needs:
+                key = max(rule.needs, key=len)
+                for form in (key, key + "s", key + "es"):
+                    self.by_need[form].append(index)
+
+    def found(self, words: set[str], folded: str) -> set[int]:
+        """Return the indexes of the rules found in a text.
+
+        ``folded`` is the text case-folded with single spaces, ``words`` its words.
+        """
+        hits: set[int] = set()
+        for word in words & self.by_word.keys():
+            hits.update(self.by_word[word])
+        candidates = {i for word in words & self.by_need.keys() for i in self.by_need[word]}
+        for index in candidates:
+            rule = self.rules[index]
+            if _has_all(rule.needs, words) and _contains_phrase(folded, rule.literal):
+                hits.add(index)
+        return hits
+
+
+def _has_all(needs: frozenset[str], words: set[str]) -> bool:
+    # The last word of a phrase may be plural in the text, so allow any need
+    # to appear with an "s"/"es" ending.
+    return all(n in words or n + "s" in words or n + "es" in words for n in needs)
+
+
+class TopicClassifier:
+    """Compiled rules of a whole taxonomy."""
+
+    def __init__(self, topics: tuple[Topic, ...]) -> None:
+        self.topics = topics
+        matches: list[_Rule] = []
+        excludes: list[_Rule] = []
+        for index, topic in enumerate(topics):
+            matches += [_rule(index, phrase) for phrase in topic.match]
+            excludes += [_rule(index, phrase) for phrase in topic.exclude]
+        self.matches = _Rules(matches)
+        self.excludes = _Rules(excludes)
+        self.regexes = [
+            (index, f"/{topic.regex}/", re.compile(topic.regex, re.IGNORECASE))
+            for index, topic in enumerate(topics)
+            if topic.regex
+        ]
+        # One pass that any of the regexes would match, before running each.
+        self.any_regex = (
+            re.compile("|".join(f"(?:{topic.regex})" for topic in topics if topic.regex), re.IGNORECASE)
+            if self.regexes
+            else None
+        )
+
+    def assign(self, paper: Paper) -> Assignment:
+        """Return the paper's topics, best score first (ties in taxonomy order)."""
+        fields = (("title", paper.title, TITLE_WEIGHT), ("abstract", paper.abstract, ABSTRACT_WEIGHT))
+        found: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
+        excluded: set[int] = set()
+        for field, text, weight in fields:
+            folded = " ".join(text.casefold().split())
+            words = set(_WORD.findall(folded))
+            excluded |= {self.excludes.rules[i].topic for i in self.excludes.found(words, folded)}
+            for index in sorted(self.matches.found(words, folded)):
+                rule = self.matches.rules[index]
+                found[rule.topic].append((rule.phrase, field, weight))
+            if self.any_regex is not None and self.any_regex.search(text):
+                for topic, phrase, pattern in self.regexes:
+                    if pattern.search(text):
+                        found[topic].append((phrase, field, weight))
+        scored = sorted(
+            (-sum(weight for _, _, weight in hits), topic)
+            for topic, hits in found.items()
+            if topic not in excluded
+            and sum(weight for _, _, weight in hits) >= max(self.topics[topic].min_score, 1)
+        )
+        chosen = [topic for _, topic in scored]
+        return Assignment(
+            tuple(self.topics[topic].id for topic in chosen),
+            tuple(
+                Match(self.topics[topic].id, phrase, field)
+                for topic in sorted(chosen)
+                for phrase, field, _ in found[topic]
+            ),
+        )
 
 
 def classify(papers: list[Paper], topics: tuple[Topic, ...]) -> dict[str, Assignment]:
     """Assign each paper the topics whose rules it meets, best score first."""
-    matchers = [TopicMatcher(topic) for topic in topics]
-    order = {topic.id: index for index, topic in enumerate(topics)}
-    result: dict[str, Assignment] = {}
-    for paper in papers:
-        scored: list[tuple[int, str]] = []
-        matches: list[Match] = []
-        for matcher in matchers:
-            score, found = matcher.score(paper)
-            if score >= max(matcher.topic.min_score, 1):
-                scored.append((score, matcher.topic.id))
-                matches += found
-        scored.sort(key=lambda item: (-item[0], order[item[1]]))
-        result[paper.id] = Assignment(tuple(topic for _, topic in scored), tuple(matches))
-    return result
+    classifier = TopicClassifier(topics)
+    return {paper.id: classifier.assign(paper) for paper in papers}

@@ -53,3 +53,10 @@ def test_regex_rule_and_explanations():
 def test_ties_follow_taxonomy_order():
     p = paper("p", "KV cache quantization")
     assert classify([p], TOPICS)["p"].topics == ("kv", "quant")
+
+
+def test_phrases_with_punctuation_match_as_written():
+    topics = (Topic("kv", "KV", match=("KV-cache", "key-value (KV) cache")),)
+    assert classify([paper("p", "t", "A KV-caches study.")], topics)["p"].topics == ("kv",)
+    assert classify([paper("p", "t", "The key-value   (KV) cache grows.")], topics)["p"].topics == ("kv",)
+    assert classify([paper("p", "t", "A KV cache and XKV-cache and KV-cachex.")], topics)["p"].topics == ()
