@@ -33,6 +33,10 @@ golden: $(STAMP)
 screenshots: site chromium
 	$(BIN)/python scripts/screenshots.py
 
+# A 1,000-paper smoke run of the scale benchmark (CI runs it so it cannot rot).
+bench-quick: $(STAMP) chromium
+	$(BIN)/python benchmarks/run.py --quick
+
 serve: $(STAMP)
 	$(BIN)/digest serve
 

@@ -27,6 +27,9 @@ from .render import ALL_FEED, OVERVIEW_MARKER
 log = logging.getLogger("mkdocs.plugins.digest")
 ASSETS = Path(__file__).resolve().parent / "assets"
 ASSET_FOLDER = "assets/topic-digest"
+# Markdown extensions the generated pages rely on (ids on headings, tables,
+# Markdown inside the <div>s and <details> of entries).
+REQUIRED_EXTENSIONS = ("attr_list", "tables", "md_in_html")
 
 
 class DigestPluginConfig(Config):
@@ -71,6 +74,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             log.warning(message)
         self.folder = folder = output.relative_to(Path(config.docs_dir).resolve()).as_posix()
         config.nav = digest_nav(config.nav, self.digest, folder, Path(config.docs_dir))
+        for extension in REQUIRED_EXTENSIONS:
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
         config.extra_css.append(f"{ASSET_FOLDER}/digest.css")
         config.extra_javascript.append(f"{ASSET_FOLDER}/digest.js")
         return config

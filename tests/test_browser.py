@@ -121,7 +121,7 @@ def test_also_in_lists_the_paper_on_the_other_topic(page: Page, site_url: str):
     entry_title = paragraph.locator("xpath=preceding::h2[1]").inner_text().rstrip("¶").strip()
     paragraph.locator("a").first.click()
     page.wait_for_load_state()
-    short_line = page.locator("#digest-also-here ~ ul a", has_text=entry_title[:40])
+    short_line = page.locator("#digest-also-here ~ div ul a", has_text=entry_title[:40])
     assert short_line.count() == 1
     short_line.click()
     page.wait_for_url("**/kv-cache/#*")
