@@ -22,8 +22,8 @@ from .readers import ListingError, decode_listing, read_listing
 from .related import relate
 from .render import Renderer, make_environment
 from .report import Report
-from .topics import Match, classify
 from .overrides import apply_overrides
+from .topics import Match, classify
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def read_records(sources: list[SourceFile]) -> tuple[list[Record], list[Rejectio
         try:
             text, decode_warnings = decode_listing(source.data, source.name)
         except ListingError as error:
-            rejected.append(Rejection(Origin(source.name, 0), str(error)))
+            rejected.append(Rejection(Origin(source.name, 1), str(error)))
             warnings.append(str(error))
             continue
         warnings += decode_warnings
@@ -143,7 +143,17 @@ def build_digest(
     assignments = classify(papers, config.topics)
     papers, assignments, hidden, override_warnings = apply_overrides(papers, assignments, config)
     warnings += override_warnings
-    papers = [replace(paper, topics=assignments[paper.id].topics) for paper in papers]
+    # Hidden papers are gone: nothing may mention them any more.
+    kept = {paper.id for paper in papers}
+    papers = [
+        replace(
+            paper,
+            topics=assignments[paper.id].topics,
+            mentions=tuple(target for target in paper.mentions if target in kept),
+        )
+        for paper in papers
+    ]
+    log.debug("%d records, %d papers, %d rejected", records_read, len(papers), len(rejected) + len(hidden))
     on_step("related")
     related = relate(papers, config.related)
     papers = [replace(paper, related=related.get(paper.id, ())) for paper in papers]
