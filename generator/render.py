@@ -22,7 +22,7 @@ from .chart import monthly_chart
 from .config import DigestConfig, Topic
 from .escape import finalize, html_attr
 from .feeds import FEED_FOLDER, FeedEntry, atom_feed
-from .models import Paper
+from .models import Link, Paper
 from .paging import Paging, assign_pages
 from .topics import Match
 
@@ -39,6 +39,10 @@ CHART_FILE = "chart.svg"
 ALL_FEED = f"{FEED_FOLDER}/all.xml"
 OVERVIEW_MARKER = "<!-- digest:overview -->"
 LATEST_COUNT = 10
+# The New page shows whole listing days until it holds this many papers; the
+# papers-with-code table splits by year past this many rows (about 1 MB).
+NEW_PAPERS_SHOWN = 300
+CODE_ROWS_PER_PAGE = 1000
 # The abstract shows this much before "Read more".
 SUMMARY_CHARS = 280
 _SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -355,11 +359,10 @@ class Renderer:
         pages = digest.topics + ([digest.unsorted] if digest.unsorted.count else []) + self.part_views
         for topic in pages:
             files[str(topic.page)] = template.render(digest=digest, topic=topic)
-        files[WITH_CODE_PAGE] = self.env.get_template("with_code.md.j2").render(
-            digest=digest, rows=self.code_rows()
-        )
+        files.update(self.code_pages())
+        days = self.listing_days()
         files[NEW_PAGE] = self.env.get_template("new.md.j2").render(
-            digest=digest, days=self.listing_days()
+            digest=digest, days=days, shown=sum(len(day.papers) for day in days)
         )
         files[CHART_FILE] = self.chart()
         files.update(self.feeds())
@@ -375,33 +378,59 @@ class Renderer:
             digest=self.digest, folder=Markup(folder), chart=Markup(CHART_FILE)
         )
 
-    def code_rows(self) -> list[CodeRow]:
-        """Return one row per paper with a code link, newest first."""
-        rows = []
-        for paper in self.papers:
-            code = next((link for link in paper.links if link.kind == "code"), None)
-            if code is None:
-                continue
-            rows.append(
+    def code_pages(self) -> dict[str, str]:
+        """Return the papers-with-code page, split by year past CODE_ROWS_PER_PAGE rows."""
+        with_code = [
+            (paper, code)
+            for paper in self.papers
+            if (code := next((link for link in paper.links if link.kind == "code"), None))
+        ]
+        groups: dict[str, list[tuple[Paper, Link]]] = {"": with_code}
+        if len(with_code) > CODE_ROWS_PER_PAGE:
+            groups = defaultdict(list)
+            for paper, code in with_code:
+                groups[_date(paper)[:4] or "undated"].append((paper, code))
+        stem = WITH_CODE_PAGE.removesuffix(".md")
+        pages = {key: f"{stem}/{key}.md" if key else WITH_CODE_PAGE for key in groups}
+        template = self.env.get_template("with_code.md.j2")
+        files = {}
+        if "" not in groups:
+            parts = [PaperRef(key, Markup(relative(pages[key], WITH_CODE_PAGE))) for key in groups]
+            files[WITH_CODE_PAGE] = template.render(
+                digest=self.digest, rows=[], parts=parts, total=len(with_code), year=""
+            )
+        for key, members in groups.items():
+            here = pages[key]
+            rows = [
                 CodeRow(
                     date=_date(paper),
-                    paper=PaperRef(paper.title, self.href(paper.id, WITH_CODE_PAGE)),
+                    paper=PaperRef(paper.title, self.href(paper.id, here)),
                     repo=code.repo or code.url.split("://", 1)[1],
                     repo_href=html_attr(code.url),
                     host=code.label,
-                    topics=[self.topic_ref(t) for t in paper.topics if t in self.topics],
+                    topics=[self.topic_ref(t, here) for t in paper.topics if t in self.topics],
                 )
+                for paper, code in members
+            ]
+            files[here] = template.render(
+                digest=self.digest, rows=rows, parts=[], total=len(with_code), year=key
             )
-        return rows
+        return files
 
     def listing_days(self) -> list[ListingDay]:
-        """Return papers grouped by the day they were first listed, newest day first."""
-        days: dict[str, list[PaperRef]] = defaultdict(list)
+        """Return the newest listing days, newest first, up to about NEW_PAPERS_SHOWN papers."""
+        days: dict[str, list[Paper]] = defaultdict(list)
         for paper in self.papers:
-            day = paper.listed.isoformat() if paper.listed else ""
-            days[day].append(self.ref(paper.id, NEW_PAGE))
+            days[paper.listed.isoformat() if paper.listed else ""].append(paper)
         ordered = sorted((d for d in days if d), reverse=True) + ([""] if "" in days else [])
-        return [ListingDay(day, days[day]) for day in ordered]
+        shown: list[ListingDay] = []
+        count = 0
+        for day in ordered:
+            if count >= NEW_PAPERS_SHOWN:
+                break
+            shown.append(ListingDay(day, [self.ref(p.id, NEW_PAGE) for p in days[day]]))
+            count += len(days[day])
+        return shown
 
     def chart(self) -> str:
         """Return the SVG chart of dated papers per month, stacked by top-level topic."""

@@ -79,3 +79,19 @@ def test_unsorted_papers_split_too():
     assert [part.page for part in paging.parts["unsorted"]] == [
         "unsorted/2022.md", "unsorted/2021.md", "unsorted/2020.md"
     ]
+
+
+def test_papers_with_code_splits_by_year(monkeypatch):
+    import generator.render as render
+
+    from .golden import golden_files
+
+    monkeypatch.setattr(render, "CODE_ROWS_PER_PAGE", 1)
+    files = golden_files()
+    years = sorted(name for name in files if name.startswith("papers-with-code/"))
+    assert years == ["papers-with-code/2023.md", "papers-with-code/2024.md", "papers-with-code/2025.md"]
+    main = files["papers-with-code.md"]
+    assert "**By year:** [&#50;025](papers-with-code/2025.md) · [&#50;024](papers-with-code/2024.md)" in main
+    page = files["papers-with-code/2023.md"]
+    assert "[All years](../papers-with-code.md)" in page
+    assert "](../kv-cache.md#h-2o-heavy-hitter-oracle" in page or "](../inference.md#h-2o-heavy-hitter-oracle" in page
