@@ -9,6 +9,7 @@ to another page.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .models import Paper
@@ -52,6 +53,21 @@ class Paging:
         return _month(paper) if year in self.monthly_years.get(topic, set()) else year
 
 
+def date_parts(papers: list[Paper], limit: int) -> tuple[dict[str, list[Paper]], set[str]]:
+    """Group papers by year, or by month within a year of more than limit papers.
+
+    Returns the groups (in the papers' order) and the years split by month.
+    """
+    by_year: dict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        by_year[_year(paper)].append(paper)
+    monthly = {year for year, items in by_year.items() if len(items) > limit and year != UNDATED}
+    groups: dict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        groups[_month(paper) if _year(paper) in monthly else _year(paper)].append(paper)
+    return groups, monthly
+
+
 def assign_pages(papers: list[Paper], topic_page: dict[str, str], limit: int = PAGE_LIMIT) -> Paging:
     """Place every paper's entry on its primary topic's page, or on a part of it.
 
@@ -67,19 +83,16 @@ def assign_pages(papers: list[Paper], topic_page: dict[str, str], limit: int = P
         if len(members) <= limit:
             paging.page_of.update((paper.id, main) for paper in members)
             continue
-        by_year: dict[str, list[Paper]] = defaultdict(list)
-        for paper in members:
-            by_year[_year(paper)].append(paper)
-        paging.monthly_years[topic] = {y for y, items in by_year.items() if len(items) > limit and y != UNDATED}
+        parts, paging.monthly_years[topic] = date_parts(members, limit)
         stem = main.removesuffix(".md")
-        for paper in members:
-            paging.page_of[paper.id] = f"{stem}/{paging.part_key(topic, paper)}.md"
+        for key, items in parts.items():
+            paging.page_of.update((paper.id, f"{stem}/{key}.md") for paper in items)
     # A split topic also needs parts for the years where it only has papers
     # whose full entry lives elsewhere.
     for topic in paging.monthly_years:
         stem = topic_page[topic].removesuffix(".md")
         keys = {paging.part_key(topic, p) for p in papers if topic in _topics(p)}
-        paging.parts[topic] = [Part(key, f"{stem}/{key}.md") for key in _newest_keys(keys)]
+        paging.parts[topic] = [Part(key, f"{stem}/{key}.md") for key in newest_keys(keys)]
     return paging
 
 
@@ -87,6 +100,7 @@ def _topics(paper: Paper) -> tuple[str, ...]:
     return paper.topics or (UNSORTED_ID,)
 
 
-def _newest_keys(keys: set[str]) -> list[str]:
+def newest_keys(keys: Iterable[str]) -> list[str]:
+    """Return part keys newest first, "undated" last."""
     dated = sorted((k for k in keys if k != UNDATED), reverse=True)
     return dated + ([UNDATED] if UNDATED in keys else [])

@@ -23,7 +23,7 @@ from .config import DigestConfig, Topic
 from .escape import finalize, html_attr
 from .feeds import FEED_FOLDER, FeedEntry, atom_feed
 from .models import Link, Paper
-from .paging import Paging, assign_pages
+from .paging import Paging, assign_pages, date_parts, newest_keys
 from .topics import Match
 
 # A link to the top-level templates/, so wheels carry the templates too.
@@ -379,43 +379,43 @@ class Renderer:
         )
 
     def code_pages(self) -> dict[str, str]:
-        """Return the papers-with-code page, split by year past CODE_ROWS_PER_PAGE rows."""
-        with_code = [
-            (paper, code)
+        """Return the papers-with-code page, split by year (or month) past CODE_ROWS_PER_PAGE rows."""
+        code_of = {
+            paper.id: code
             for paper in self.papers
             if (code := next((link for link in paper.links if link.kind == "code"), None))
-        ]
-        groups: dict[str, list[tuple[Paper, Link]]] = {"": with_code}
+        }
+        with_code = [paper for paper in self.papers if paper.id in code_of]
+        groups = {"": with_code}
         if len(with_code) > CODE_ROWS_PER_PAGE:
-            groups = defaultdict(list)
-            for paper, code in with_code:
-                groups[_date(paper)[:4] or "undated"].append((paper, code))
+            parts, _ = date_parts(with_code, CODE_ROWS_PER_PAGE)
+            groups = {key: parts[key] for key in newest_keys(parts)}
         stem = WITH_CODE_PAGE.removesuffix(".md")
         pages = {key: f"{stem}/{key}.md" if key else WITH_CODE_PAGE for key in groups}
         template = self.env.get_template("with_code.md.j2")
         files = {}
         if "" not in groups:
-            parts = [PaperRef(key, Markup(relative(pages[key], WITH_CODE_PAGE))) for key in groups]
+            parts_refs = [PaperRef(key, Markup(relative(pages[key], WITH_CODE_PAGE))) for key in groups]
             files[WITH_CODE_PAGE] = template.render(
-                digest=self.digest, rows=[], parts=parts, total=len(with_code), year=""
+                digest=self.digest, rows=[], parts=parts_refs, total=len(with_code), year=""
             )
         for key, members in groups.items():
             here = pages[key]
-            rows = [
-                CodeRow(
-                    date=_date(paper),
-                    paper=PaperRef(paper.title, self.href(paper.id, here)),
-                    repo=code.repo or code.url.split("://", 1)[1],
-                    repo_href=html_attr(code.url),
-                    host=code.label,
-                    topics=[self.topic_ref(t, here) for t in paper.topics if t in self.topics],
-                )
-                for paper, code in members
-            ]
+            rows = [self._code_row(paper, code_of[paper.id], here) for paper in members]
             files[here] = template.render(
                 digest=self.digest, rows=rows, parts=[], total=len(with_code), year=key
             )
         return files
+
+    def _code_row(self, paper: Paper, code: Link, here: str) -> CodeRow:
+        return CodeRow(
+            date=_date(paper),
+            paper=PaperRef(paper.title, self.href(paper.id, here)),
+            repo=code.repo or code.url.split("://", 1)[1],
+            repo_href=html_attr(code.url),
+            host=code.label,
+            topics=[self.topic_ref(t, here) for t in paper.topics if t in self.topics],
+        )
 
     def listing_days(self) -> list[ListingDay]:
         """Return the newest listing days, newest first, up to about NEW_PAPERS_SHOWN papers."""
