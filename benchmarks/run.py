@@ -322,7 +322,9 @@ def targets(results: dict[int, dict[str, Any]]) -> list[tuple[str, str, str]]:
         f"{_fmt(b20, ' s')} vs {_fmt(p20, ' s')} = {_fmt(ratio, '×', 2)}",
         _verdict(None if ratio is None else ratio <= 1.3),
     ))
-    largest = max(results) if results else None
+    # The largest size where both were measured (50k may be generate only).
+    measured_sizes = [n for n in results if runs(n, "noop") and runs(n, "incremental")]
+    largest = max(measured_sizes) if measured_sizes else None
     noop = runs(largest, "noop") if largest else []
     inc = runs(largest, "incremental") if largest else []
     if noop and inc:
@@ -366,7 +368,11 @@ def render(results: dict[int, dict[str, Any]], repeat: int, info: dict[str, str]
         "",
         f"- date: {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}",
         *[f"- {key}: {value}" for key, value in info.items()],
-        f"- runs per measurement: {repeat} (medians shown)",
+        "- runs per measurement (medians shown): "
+        + ", ".join(
+            f"{n:,} papers: {max((len(v) for v in results[n]['runs'].values() if v), default=0)}"
+            for n in sorted(results)
+        ),
         "",
         "## Targets",
         "",

@@ -104,15 +104,11 @@ def cli() -> None:
 @quiet_option
 def build(config_file: Path, strict: bool, report: Path | None, verbose: bool, quiet: bool) -> None:
     """Build the site (like `mkdocs build`) and print a summary."""
-    from mkdocs import config as mkdocs_config
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
     _setup_logging(verbose, quiet)
-    try:
-        config = mkdocs_config.load_config(str(config_file), strict=strict)
-    except (MkDocsException, OSError) as error:
-        _fail(f"Could not load '{config_file}': {error}")
+    config = _load_mkdocs_config(config_file, strict)
     # Build next to the site, then swap, so a failed build leaves the old site whole.
     site_dir = Path(config.site_dir)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -120,10 +116,11 @@ def build(config_file: Path, strict: bool, report: Path | None, verbose: bool, q
     config.site_dir = str(staging)
     try:
         mkdocs_build(config)
-    except (MkDocsException, SystemExit):
+    except (MkDocsException, SystemExit) as error:
         # MkDocs has already logged what went wrong and where.
         shutil.rmtree(staging, ignore_errors=True)
-        _fail(f"the build failed; '{display_path(site_dir)}' was left as it was.")
+        cause = f" ({error})" if "strict mode" in str(error) else ""
+        _fail(f"the build failed{cause}; '{display_path(site_dir)}' was left as it was.")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -141,6 +138,27 @@ def build(config_file: Path, strict: bool, report: Path | None, verbose: bool, q
         f"records ({merged_extra} merged, {len(r.rejected)} rejected), "
         f"{len(r.unsorted)} unsorted, {len(r.warnings)} warnings."
     )
+
+
+def _require(config_file: Path) -> None:
+    """Fail, saying where we looked and what to do, unless mkdocs.yml exists."""
+    if not config_file.is_file():
+        _fail(
+            f"Could not find '{config_file}' in '{Path.cwd()}'. Run the command in a digest "
+            "folder (the one with mkdocs.yml and digest.yml), or create one with `digest new DIR`."
+        )
+
+
+def _load_mkdocs_config(config_file: Path, strict: bool = False):  # type: ignore[no-untyped-def]
+    """Load mkdocs.yml, or fail saying why."""
+    from mkdocs import config as mkdocs_config
+    from mkdocs.exceptions import MkDocsException
+
+    _require(config_file)
+    try:
+        return mkdocs_config.load_config(str(config_file), strict=strict)
+    except (MkDocsException, OSError) as error:
+        _fail(f"Could not load '{config_file}': {error}")
 
 
 def _swap(staging: Path, site_dir: Path) -> None:
@@ -242,6 +260,7 @@ def serve(config_file: Path, dev_addr: str | None, verbose: bool, quiet: bool) -
     from mkdocs.exceptions import MkDocsException
 
     _setup_logging(verbose, quiet)
+    _require(config_file)
     try:
         mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
     except MkDocsException as error:

@@ -144,12 +144,7 @@ def load_config(path: Path) -> DigestConfig:
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise ConfigError(
-            f"Could not read '{display_path(path)}'{where}: {problem}. Fix the YAML syntax there."
-        ) from None
+        raise ConfigError(_yaml_message(error, text, display_path(path))) from None
     return parse_config(data, path)
 
 
@@ -159,6 +154,25 @@ def display_path(path: Path) -> str:
         return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+def _yaml_message(error: yaml.YAMLError, text: str, where: str) -> str:
+    """Say where the YAML broke, show the line with a caret, and hint at the usual causes."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    if mark is None:
+        return f"Could not read '{where}': {problem}. Fix the YAML syntax there."
+    lines = text.splitlines()
+    shown = lines[mark.line] if mark.line < len(lines) else ""
+    hint = "Fix the YAML syntax there"
+    if "\t" in shown[: mark.column + 1]:
+        hint = "YAML does not allow tabs for indentation; use spaces"
+    elif "block" in problem or "mapping values" in problem:
+        hint = "Check the indentation: keys of one mapping line up, list items start with '- '"
+    return (
+        f"Could not read '{where}' line {mark.line + 1}, column {mark.column + 1}: {problem}. "
+        f"{hint}.\n    {shown}\n    {' ' * mark.column}^"
+    )
 
 
 def parse_config(data: Any, path: Path) -> DigestConfig:
@@ -281,11 +295,16 @@ def _phrases(topic: dict[str, Any], key: str) -> tuple[str, ...]:
 def _parse_topics(value: Any, where: str, problems: list[str]) -> tuple[Topic, ...]:
     topics: list[Topic] = []
     seen: dict[str, int] = {}
+    invalid: set[str] = set()
     for item in value if isinstance(value, list) else []:
         if not isinstance(item, dict):
             problems.append(f"{where}: each topic must be a mapping with `id` and `title`.")
             continue
         if not _check_keys(item, TOPIC_KEYS, where, f"topic '{item.get('id', '?')}'", problems):
+            # Still a topic id, so its children do not also report a missing parent.
+            if isinstance(item.get("id"), str):
+                seen.setdefault(item["id"], _line(item))
+                invalid.add(item["id"])
             continue
         topic_id = item["id"]
         line = _line(item)
@@ -329,7 +348,7 @@ def _parse_topics(value: Any, where: str, problems: list[str]) -> tuple[Topic, .
         )
     parents = {t.id: t.parent for t in topics}
     for topic in topics:
-        if topic.parent is None:
+        if topic.parent is None or topic.parent in invalid:
             continue
         if topic.parent not in parents:
             problems.append(

@@ -42,7 +42,8 @@ def atom_feed(feed_id: str, title: str, subtitle: str, self_href: str, page_href
     _text(feed, "title", title)
     if subtitle:
         _text(feed, "subtitle", subtitle)
-    _text(feed, "updated", build_time([e.date for e in entries if e.date]))
+    updated = build_time([e.date for e in entries if e.date])
+    _text(feed, "updated", updated)
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", type="application/atom+xml", href=self_href)
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=page_href)
     _text(feed, "generator", "topic-digest")
@@ -51,7 +52,8 @@ def atom_feed(feed_id: str, title: str, subtitle: str, self_href: str, page_href
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         _text(entry, "id", f"tag:topic-digest,2026:paper:{item.id}")
         _text(entry, "title", item.title)
-        _text(entry, "updated", build_time([item.date] if item.date else []))
+        # An undated paper is as new as the feed, not from 1970.
+        _text(entry, "updated", build_time([item.date]) if item.date else updated)
         if item.date:
             _text(entry, "published", f"{item.date.isoformat()}T00:00:00Z")
         author = ET.SubElement(entry, f"{{{ATOM}}}author")

@@ -19,7 +19,7 @@ class Stats:
     unsorted: int
     per_month: list[tuple[str, int]]
     undated: int
-    per_source: list[tuple[str, int]]
+    per_source: list[tuple[str, int]]  # records read from each source file
 
 
 def digest_stats(config: DigestConfig, papers: list[Paper]) -> Stats:
@@ -27,7 +27,7 @@ def digest_stats(config: DigestConfig, papers: list[Paper]) -> Stats:
     primary = Counter(p.topics[0] for p in papers if p.topics)
     members = Counter(t for p in papers for t in p.topics)
     months = Counter(p.published.strftime("%Y-%m") for p in papers if p.published)
-    sources = Counter(o.file for p in papers for o in {o.file: o for o in p.origins}.values())
+    sources = Counter(origin.file for paper in papers for origin in paper.origins)
     return Stats(
         papers=len(papers),
         with_code=sum(1 for p in papers if any(link.kind == "code" for link in p.links)),
@@ -50,6 +50,6 @@ def format_stats(stats: Stats) -> str:
     lines += [f"{m}  {n:>6}" for m, n in stats.per_month]
     lines.append(f"undated  {stats.undated:>6}")
     width = max([len(s) for s, _ in stats.per_source] + [len("source")])
-    lines += ["", f"{'source':<{width}}  papers"]
-    lines += [f"{s:<{width}}  {n:>6}" for s, n in stats.per_source]
+    lines += ["", f"{'source':<{width}}  records"]
+    lines += [f"{s:<{width}}  {n:>7}" for s, n in stats.per_source]
     return "\n".join(lines) + "\n"

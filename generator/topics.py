@@ -124,6 +124,9 @@ class TopicClassifier:
 
     def __init__(self, topics: tuple[Topic, ...]) -> None:
         self.topics = topics
+        parent_of = {topic.id: topic.parent for topic in topics}
+        # On a tie, the more specific topic (deeper under its parents) wins.
+        self.depth = [_depth(topic.id, parent_of) for topic in topics]
         matches: list[_Rule] = []
         excludes: list[_Rule] = []
         for index, topic in enumerate(topics):
@@ -144,7 +147,7 @@ class TopicClassifier:
         )
 
     def assign(self, paper: Paper) -> Assignment:
-        """Return the paper's topics, best score first (ties in taxonomy order)."""
+        """Return the paper's topics, best score first; ties go to sub-topics, then taxonomy order."""
         fields = (("title", paper.title, TITLE_WEIGHT), ("abstract", paper.abstract, ABSTRACT_WEIGHT))
         found: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
         excluded: set[int] = set()
@@ -160,12 +163,12 @@ class TopicClassifier:
                     if pattern.search(text):
                         found[topic].append((phrase, field, weight))
         scored = sorted(
-            (-sum(weight for _, _, weight in hits), topic)
+            (-sum(weight for _, _, weight in hits), -self.depth[topic], topic)
             for topic, hits in found.items()
             if topic not in excluded
             and sum(weight for _, _, weight in hits) >= max(self.topics[topic].min_score, 1)
         )
-        chosen = [topic for _, topic in scored]
+        chosen = [topic for _, _, topic in scored]
         return Assignment(
             tuple(self.topics[topic].id for topic in chosen),
             tuple(
@@ -174,6 +177,14 @@ class TopicClassifier:
                 for phrase, field, _ in found[topic]
             ),
         )
+
+
+def _depth(topic: str, parent_of: dict[str, str | None]) -> int:
+    depth, seen = 0, {topic}
+    while (parent := parent_of.get(topic)) is not None and parent not in seen:
+        depth, topic = depth + 1, parent
+        seen.add(parent)
+    return depth
 
 
 def classify(papers: list[Paper], topics: tuple[Topic, ...]) -> dict[str, Assignment]:

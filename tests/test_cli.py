@@ -51,7 +51,10 @@ def test_new_refuses_an_existing_digest(tmp_path: Path):
 def test_build_outside_a_digest_fails_cleanly(tmp_path: Path):
     result = run_digest(tmp_path, "build")
     assert result.returncode == 1
-    assert result.stderr.startswith("Error: Could not load 'mkdocs.yml'")
+    assert result.stderr == (
+        f"Error: Could not find 'mkdocs.yml' in '{tmp_path}'. Run the command in a digest folder "
+        "(the one with mkdocs.yml and digest.yml), or create one with `digest new DIR`.\n"
+    )
     assert "Traceback" not in result.stderr
 
 

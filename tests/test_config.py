@@ -80,10 +80,10 @@ def test_wrong_types_and_missing_title(tree):
 
 
 def test_bad_yaml_names_the_line(tree):
-    assert problems(tree, "title: T\ntopics: [a\n") == [
-        "Could not read 'digest.yml' line 3: expected ',' or ']', but got '<stream end>'. "
+    assert problems(tree, "title: T\ntopics: [a\n")[0] == (
+        "Could not read 'digest.yml' line 3, column 1: expected ',' or ']', but got '<stream end>'. "
         "Fix the YAML syntax there."
-    ]
+    )
 
 
 def test_output_outside_docs_is_refused(tree):
@@ -95,3 +95,29 @@ def test_output_outside_docs_is_refused(tree):
 def test_missing_file_says_what_to_do(tmp_path: Path):
     with pytest.raises(ConfigError, match="create one with `digest new DIR`"):
         load_config(tmp_path / "digest.yml")
+
+
+def test_yaml_errors_show_the_line_and_a_hint(tree):
+    text = "title: T\ntopics:\n  - id: a\n    title: A\n     match: [x]\n"
+    assert problems(tree, text) == [
+        "Could not read 'digest.yml' line 5, column 11: mapping values are not allowed here. "
+        "Check the indentation: keys of one mapping line up, list items start with '- '.",
+        "         match: [x]",
+        "              ^",
+    ]
+
+
+def test_tabs_get_their_own_hint(tree):
+    assert problems(tree, "title: T\ntopics:\n\t- id: a\n")[0].endswith(
+        "YAML does not allow tabs for indentation; use spaces."
+    )
+
+
+def test_an_invalid_parent_topic_is_not_also_called_missing(tree):
+    text = (
+        "title: T\ntopics:\n  - id: inference\n    title: I\n    min_score: two\n"
+        "  - id: kv\n    title: KV\n    parent: inference\n"
+    )
+    assert problems(tree, text) == [
+        "digest.yml line 5: `min_score` in topic 'inference' must be a whole number, not text."
+    ]

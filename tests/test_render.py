@@ -64,6 +64,7 @@ def test_atom_feed_parses_and_orders_newest_first():
     assert parsed.entries[1].title == "Old <b>"
     assert parsed.entries[0].links[1].href == "https://github.com/o/r"
     assert parsed.feed.updated == "2024-05-07T00:00:00Z"
+    assert parsed.entries[2].updated == "2024-05-07T00:00:00Z"  # undated: as new as the feed
     assert atom_feed("t", "Digest: T", "About T", "t.xml", "../t/", entries) == text
 
 

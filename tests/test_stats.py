@@ -30,7 +30,7 @@ def test_stats_count_topics_months_code_and_sources():
         "month    papers\n"
         "2024-01       1\n"
         "undated       2\n\n"
-        "source  papers\n"
-        "x.txt        3\n"
-        "y.txt        1\n"
+        "source  records\n"
+        "x.txt         3\n"
+        "y.txt         1\n"
     )

@@ -60,3 +60,11 @@ def test_phrases_with_punctuation_match_as_written():
     assert classify([paper("p", "t", "A KV-caches study.")], topics)["p"].topics == ("kv",)
     assert classify([paper("p", "t", "The key-value   (KV) cache grows.")], topics)["p"].topics == ("kv",)
     assert classify([paper("p", "t", "A KV cache and XKV-cache and KV-cachex.")], topics)["p"].topics == ()
+
+
+def test_ties_go_to_the_sub_topic_whatever_the_order():
+    topics = (
+        Topic("inference", "Inference", match=("KV cache",)),
+        Topic("kv", "KV", parent="inference", match=("KV cache",)),
+    )
+    assert classify([paper("p", "KV cache tricks")], topics)["p"].topics == ("kv", "inference")
