@@ -57,12 +57,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         root = Path(config.config_file_path).resolve().parent
         try:
             digest_config = load_config(root / self.config.config)
-            self.digest = load_digest(digest_config, config.use_directory_urls)
-            # The build reads pages from memory (on_files); the copy on disk is
-            # for the curator. Writing it while serving would wake the watcher.
-            if not self.serving:
-                write_generated(self.digest)
-        except (ConfigError, SourceError, UnsafePathError) as error:
+        except ConfigError as error:
             raise PluginError(str(error)) from None
         output = (digest_config.root / digest_config.output).resolve()
         if not output.is_relative_to(Path(config.docs_dir).resolve()):
@@ -70,6 +65,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                 f"{display_path(digest_config.path)}: `output: {digest_config.output}` is not inside the "
                 f"MkDocs docs_dir '{config.docs_dir}'. Put generated pages under docs/."
             )
+        try:
+            self.digest = load_digest(digest_config, config.use_directory_urls)
+            # The build reads pages from memory (on_files); the copy on disk is
+            # for the curator. Writing it while serving would wake the watcher.
+            if not self.serving:
+                write_generated(self.digest)
+        except (SourceError, UnsafePathError) as error:
+            raise PluginError(str(error)) from None
         for message in self.digest.report.warnings:
             log.warning(message)
         self.folder = folder = output.relative_to(Path(config.docs_dir).resolve()).as_posix()

@@ -310,32 +310,33 @@ class Renderer:
             if topic.parent and topic.parent in views:
                 views[topic.id].parent = views[topic.parent]
                 views[topic.parent].children.append(views[topic.id])
-        self.part_views: list[TopicView] = []
         parts: dict[str, TopicView] = {}
         for view in [*views.values(), unsorted]:
-            for part in self.paging.parts.get(view.id, []):
-                label = "Undated" if part.key == "undated" else part.key
-                parts[part.page] = TopicView(
-                    view.id, f"{view.title}: {label}", view.description, Markup(part.page),
+            split = self.paging.parts.get(view.id, [])
+            labels = {part.page: "Undated" if part.key == "undated" else part.key for part in split}
+            for page, label in labels.items():
+                parts[page] = TopicView(
+                    view.id, f"{view.title}: {label}", view.description, Markup(page),
                     main=view, feed=view.feed,
                 )
-                view.parts.append(PaperRef(label, Markup(relative(part.page, str(view.page)))))
-                self.part_views.append(parts[part.page])
+            # The main page and every part link every part ("By date").
+            for page_view in [view, *(parts[page] for page in labels)]:
+                page_view.parts = [
+                    PaperRef(label, Markup(relative(page, str(page_view.page))))
+                    for page, label in labels.items()
+                ]
+        self.part_views = list(parts.values())
         for paper in self.papers:
             for index, topic_id in enumerate(paper.topics or (UNSORTED.id,)):
                 view = views.get(topic_id, unsorted)
                 view.total += 1
                 if view.parts:
-                    view = parts[f"{str(view.page).removesuffix('.md')}/{self.paging.part_key(topic_id, paper)}.md"]
+                    stem = str(view.page).removesuffix(".md")
+                    view = parts[f"{stem}/{self.paging.part_key(topic_id, paper)}.md"]
                 if index == 0:
                     view.entries.append(self.paper_view(paper))
                 else:
                     view.others.append(PaperRef(paper.title, self.href(paper.id, str(view.page)), _date(paper)))
-        for view in parts.values():
-            view.parts = [
-                PaperRef(ref.title, Markup(relative(posixpath.join(posixpath.dirname(str(view.main.page)), ref.href), str(view.page))))
-                for ref in view.main.parts
-            ] if view.main else []
         dates = [p.listed or p.published for p in self.papers if p.listed or p.published]
         with_code = sum(1 for p in self.papers if any(link.kind == "code" for link in p.links))
         return DigestView(
