@@ -47,9 +47,15 @@ def _fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
+def _not_staging(record: logging.LogRecord) -> bool:
+    # `digest build` builds into a hidden staging folder and reports the real one.
+    return not str(record.msg).startswith("Building documentation to directory")
+
+
 def _setup_logging(verbose: bool = False, quiet: bool = False) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    handler.addFilter(_not_staging)
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
     for name in ("mkdocs", "generator"):
         logger = logging.getLogger(name)
