@@ -138,10 +138,9 @@ def build(config_file: Path, strict: bool, report: Path | None, verbose: bool, q
     if report is not None:
         report.write_text(digest.report.to_json(), encoding="utf-8")
     r = digest.report
-    merged_extra = sum(len(m["origins"]) - 1 for m in r.merged)  # type: ignore[arg-type]
     click.echo(
         f"Site written to '{display_path(site_dir)}': {r.papers} papers from {r.records_read} "
-        f"records ({merged_extra} merged, {len(r.rejected)} rejected), "
+        f"records ({r.merged_records} merged, {len(r.rejected)} rejected), "
         f"{len(r.unsorted)} unsorted, {len(r.warnings)} warnings."
     )
 
@@ -205,12 +204,8 @@ def check(digest_file: Path) -> None:
     _setup_logging(quiet=True)
     _, digest = _load(digest_file, quiet=True)
     report = digest.report
-    problems = list(report.warnings) + [
-        f"Rejected {item['origin']}: {item['reason']}."
-        for item in report.rejected
-        if not item["reason"].startswith("hidden by the curator")
-        and not any(item["reason"] in warning for warning in report.warnings)
-    ]
+    # Every rejected record already has its warning; hidden papers are no problem.
+    problems = report.warnings
     for problem in problems:
         click.echo(problem, err=True)
     if problems:

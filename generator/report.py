@@ -45,10 +45,9 @@ class Report:
         )
 
     @property
-    def balanced(self) -> bool:
-        """Whether every record read is a paper, merged into one, or rejected."""
-        merged_extra = sum(len(m["origins"]) - 1 for m in self.merged)  # type: ignore[arg-type]
-        return self.records_read == self.papers + merged_extra + len(self.rejected)
+    def merged_records(self) -> int:
+        """Return how many records were merged into another record's paper."""
+        return sum(len(m["origins"]) - 1 for m in self.merged)  # type: ignore[arg-type]
 
     def to_json(self) -> str:
         """Return the report as JSON text."""

@@ -21,7 +21,6 @@ from .models import Paper
 TITLE_WEIGHT = 3
 ABSTRACT_WEIGHT = 1
 _WORD = re.compile(r"\w+")
-_PLAIN_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ class _Rule:
 
 def _rule(topic: int, phrase: str) -> _Rule:
     folded = " ".join(phrase.casefold().split())
-    if _PLAIN_WORD.fullmatch(folded):
+    if _WORD.fullmatch(folded):
         return _Rule(topic, phrase, frozenset({folded}), "")
     return _Rule(topic, phrase, frozenset(_WORD.findall(folded)), folded)
 

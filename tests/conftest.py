@@ -32,6 +32,15 @@ def tree(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
     return lambda files: write_files(tmp_path, files)
 
 
+def read_source(path: Path, year: int | None = None):  # type: ignore[no-untyped-def]
+    """Decode and read one fixture listing, asserting it decodes cleanly."""
+    from generator.readers import decode_listing, read_listing
+
+    text, warnings = decode_listing(path.read_bytes(), path.name)
+    assert warnings == []
+    return read_listing(text, path.name, year)
+
+
 def copy_project(target: Path) -> Path:
     """Copy the bundled digest (config, docs, sources) into target."""
     for name in ("mkdocs.yml", "digest.yml"):

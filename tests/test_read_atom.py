@@ -3,17 +3,15 @@ from __future__ import annotations
 import datetime as dt
 
 from generator.models import Origin, Record
-from generator.readers import decode_listing, read_listing
+from generator.readers import read_listing
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, read_source
 
 SOURCES = FIXTURES / "sources"
 
 
 def read_fixture(name: str):
-    text, warnings = decode_listing((SOURCES / name).read_bytes(), name)
-    assert warnings == []
-    return read_listing(text, name)
+    return read_source(SOURCES / name)
 
 
 def test_atom_feed_gives_exact_records():

@@ -3,18 +3,16 @@ from __future__ import annotations
 import datetime as dt
 
 from generator.models import Origin, Record
-from generator.readers import decode_listing, detect_format, read_listing
+from generator.readers import detect_format, read_listing
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, read_source
 
 SOURCES = FIXTURES / "sources"
 SAVE_AGAIN = "save the /api/daily_papers response again, unchanged"
 
 
 def read_fixture(name: str):
-    text, warnings = decode_listing((SOURCES / name).read_bytes(), name)
-    assert warnings == []
-    return read_listing(text, name)
+    return read_source(SOURCES / name)
 
 
 def test_api_json_gives_exact_records():

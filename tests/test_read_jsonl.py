@@ -3,18 +3,16 @@ from __future__ import annotations
 import datetime as dt
 
 from generator.models import Origin, Record
-from generator.readers import decode_listing, read_listing
+from generator.readers import read_listing
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, read_source
 
 SOURCES = FIXTURES / "sources"
 ONE_PER_LINE = "write each paper as one JSON object on its own line"
 
 
 def read_fixture(name: str):
-    text, warnings = decode_listing((SOURCES / name).read_bytes(), name)
-    assert warnings == []
-    return read_listing(text, name)
+    return read_source(SOURCES / name)
 
 
 def test_jsonl_gives_exact_records():

@@ -7,15 +7,13 @@ import pytest
 from generator.models import Origin
 from generator.readers import ListingError, decode_listing, read_listing
 
-from .conftest import FIXTURES, PROJECT
+from .conftest import FIXTURES, PROJECT, read_source
 
 LISTINGS = FIXTURES / "listings"
 
 
 def read_fixture(name: str, year: int | None = None):
-    text, warnings = decode_listing((LISTINGS / name).read_bytes(), name)
-    assert warnings == []
-    return read_listing(text, name, year)
+    return read_source(LISTINGS / name, year)
 
 
 def test_lines_layout_reads_title_glued_to_subscribe():
