@@ -3,10 +3,12 @@
     python benchmarks/search_browser.py SITE_DIR [--query WORD] [--repeat 3]
 
 Serves SITE_DIR on a free loopback port (gzip-compressing text as GitHub Pages
-and most hosts do), opens the home page in a fresh browser context, types the
+and most hosts do), opens the home page in a fresh browser context, enters the
 query into the search box and waits for the first result. Reports the bytes
 the server sent (gzip, as transferred) and their raw size, the search index's
-share of both, and the milliseconds from navigation start to the first result.
+share of both (everything under search/), the milliseconds from navigation
+start to the first result, and the bytes sent when the query is typed key by
+key instead.
 """
 
 from __future__ import annotations
@@ -103,8 +105,45 @@ def serve(root: Path, compress: bool = True) -> tuple[ThreadingHTTPServer, Serve
     return server, served
 
 
+def _search_once(browser: Any, url: str, query: str, typed: bool, timeout_s: float) -> tuple[float, int]:
+    """Open the home page in a fresh context and search; return ms to first result and results shown.
+
+    Typed: one key at a time, 120 ms apart, as a person types (every prefix is
+    a query). Otherwise the query is set in one step and one key is released,
+    as after a paste, so Playwright's per-key overhead is not timed.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(FIRST_RESULT_PROBE)
+    page = context.new_page()
+    page.goto(url, wait_until="commit")
+    box = page.locator("input.md-search__input")
+    box.click(timeout=timeout_s * 1000)
+    if typed:
+        box.press_sequentially(query, delay=120)
+    else:
+        box.fill(query)
+        box.press("End")
+    page.wait_for_selector(".md-search-result__item", timeout=timeout_s * 1000)
+    first_ms = page.evaluate("window.__firstResult || performance.now()")
+    results = page.locator(".md-search-result__item").count()
+    page.wait_for_timeout(500)  # let in-flight requests finish before counting
+    context.close()
+    return first_ms, results
+
+
+def _sent(served: Served, start: int, part: str = "") -> tuple[int, int]:
+    """Bytes sent (as transferred, raw) for responses since start whose path has part."""
+    with served.lock:
+        picked = [r for r in served.responses[start:] if part in r[0]]
+    return sum(r[1] for r in picked), sum(r[2] for r in picked)
+
+
 def measure_once(site: Path, query: str, timeout_s: float = 120.0) -> dict[str, Any]:
-    """Load the home page cold, search for query, return bytes and time to first result."""
+    """Load the home page cold, search for query, return bytes and time to first result.
+
+    A second cold load types the query key by key, to show what searching as
+    you type transfers.
+    """
     from playwright.sync_api import sync_playwright
 
     server, served = serve(site)
@@ -113,33 +152,27 @@ def measure_once(site: Path, query: str, timeout_s: float = 120.0) -> dict[str, 
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                context = browser.new_context(viewport={"width": 1280, "height": 900})
-                context.add_init_script(FIRST_RESULT_PROBE)
-                page = context.new_page()
-                page.goto(url, wait_until="commit")
-                box = page.locator("input.md-search__input")
-                box.click(timeout=timeout_s * 1000)
-                box.fill(query)
-                page.wait_for_selector(".md-search-result__item", timeout=timeout_s * 1000)
-                first_ms = page.evaluate("window.__firstResult || performance.now()")
-                results = page.locator(".md-search-result__item").count()
-                page.wait_for_timeout(300)  # let in-flight requests finish before counting
-                context.close()
+                first_ms, results = _search_once(browser, url, query, False, timeout_s)
+                requests = len(served.responses)
+                transferred, raw = _sent(served, 0)
+                index, index_raw = _sent(served, 0, "/search/")
+                _search_once(browser, url, query, True, timeout_s)
+                typed, _ = _sent(served, requests)
             finally:
                 browser.close()
     finally:
         server.shutdown()
         server.server_close()
-    index = [r for r in served.responses if "search_index.json" in r[0]]
     return {
         "query": query,
         "first_result_ms": round(first_ms, 1),
         "results_shown": results,
-        "requests": len(served.responses),
-        "transferred_bytes": sum(r[1] for r in served.responses),
-        "raw_bytes": sum(r[2] for r in served.responses),
-        "index_transferred_bytes": sum(r[1] for r in index),
-        "index_raw_bytes": sum(r[2] for r in index),
+        "requests": requests,
+        "transferred_bytes": transferred,
+        "raw_bytes": raw,
+        "index_transferred_bytes": index,
+        "index_raw_bytes": index_raw,
+        "typed_transferred_bytes": typed,
     }
 
 

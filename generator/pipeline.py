@@ -20,6 +20,7 @@ from .models import Origin, Paper, Record, Rejection
 from .output import WriteResult, write_tree
 from .readers import ListingError, decode_listing, read_listing
 from .related import relate
+from .search_index import SearchPage, SearchPaper, build_search_index
 from .render import Renderer, make_environment
 from .report import Report
 from .overrides import apply_overrides
@@ -51,6 +52,12 @@ class Digest:
     report: Report
     files: dict[str, str] = field(default_factory=dict)
     overview: str = ""
+    search_pages: list[SearchPage] = field(default_factory=list)
+    search_papers: list[SearchPaper] = field(default_factory=list)
+
+    def search_files(self) -> dict[str, str]:
+        """Return the site's search index files (see search_index), keyed by path from the site root."""
+        return build_search_index(self.search_pages, self.search_papers)
 
 
 def load_sources(config: DigestConfig) -> tuple[list[SourceFile], list[str]]:
@@ -172,6 +179,7 @@ def build_digest(
     )
     digest.files = renderer.render()
     digest.overview = renderer.render_overview()
+    digest.search_pages, digest.search_papers = renderer.search_entries()
     return digest
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,10 @@ from .render import ALL_FEED, OVERVIEW_MARKER
 log = logging.getLogger("mkdocs.plugins.digest")
 ASSETS = Path(__file__).resolve().parent / "assets"
 ASSET_FOLDER = "assets/topic-digest"
+# Material's search runs in a web worker named in each page's __config; ours
+# (assets/search-worker.js) speaks the same messages over the sharded index.
+MATERIAL_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
+SEARCH_PLUGINS = ("search", "material/search")
 # Markdown extensions the generated pages rely on (ids on headings, tables,
 # Markdown inside the <div>s and <details> of entries).
 REQUIRED_EXTENSIONS = ("attr_list", "tables", "md_in_html")
@@ -48,6 +53,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.digest: Digest | None = None
         self.folder = ""
         self.serving = False
+        self.search = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup also keeps this instance alive across `serve` rebuilds.
@@ -80,6 +86,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
+        self.search = any(name in config.plugins for name in SEARCH_PLUGINS)
         config.extra_css.append(f"{ASSET_FOLDER}/digest.css")
         config.extra_javascript.append(f"{ASSET_FOLDER}/digest.js")
         return config
@@ -101,12 +108,20 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             files.append(file)
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"{ASSET_FOLDER}/{asset.name}", abs_src_path=str(asset)))
+        if self.search:
+            for uri, content in sorted(self.digest.search_files().items()):
+                files.append(File.generated(config, uri, content=content))
         return files
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        if self.digest is None or page.file.src_uri != "index.md":
+        if self.digest is None:
+            return markdown
+        if page.file.src_uri.startswith(f"{self.folder}/"):
+            # Our own index finds these pages' papers; Material's would hold all their text.
+            page.meta["search"] = {"exclude": True}
+        if page.file.src_uri != "index.md":
             return markdown
         if OVERVIEW_MARKER in markdown:
             return markdown.replace(OVERVIEW_MARKER, self.digest.overview, 1)
@@ -130,7 +145,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             f'href="{html_attr(get_relative_url(href, page.url))}">'
             for title, href in feeds
         )
-        return output.replace("</head>", f"{links}</head>", 1)
+        output = output.replace("</head>", f"{links}</head>", 1)
+        if self.search:
+            output = MATERIAL_WORKER.sub(lambda m: f'{m[1]}{m[2]}{ASSET_FOLDER}/search-worker.js"', output, count=1)
+        return output
 
     def _topic_of(self, page: Page, folder: str) -> Topic | None:
         assert self.digest is not None

@@ -24,6 +24,7 @@ from .escape import finalize, html_attr
 from .feeds import FEED_FOLDER, FeedEntry, atom_feed
 from .models import Link, Paper
 from .paging import Paging, assign_pages, date_parts, newest_keys
+from .search_index import SearchPage, SearchPaper
 from .topics import Match
 
 # A link to the top-level templates/, so wheels carry the templates too.
@@ -371,6 +372,23 @@ class Renderer:
             self.papers, self.matches, self.paging.page_of, self.config.output, self.use_directory_urls
         )
         return files
+
+    def search_entries(self) -> tuple[list[SearchPage], list[SearchPaper]]:
+        """Return the pages search results are grouped under, and every paper on them."""
+        folder = output_url(self.config.output)
+        views = [*self.digest.topics, *([self.digest.unsorted] if self.digest.unsorted.count else []), *self.part_views]
+        pages = [
+            SearchPage(
+                f"{folder}{page_url(str(view.page), self.use_directory_urls)}",
+                view.title,
+                view.description if view.main is None else "",
+                findable=view.main is None,
+            )
+            for view in views
+        ]
+        number = {str(view.page): index for index, view in enumerate(views)}
+        papers = [SearchPaper(paper, number[self.paging.page_of[paper.id]], paper.id) for paper in self.papers]
+        return pages, papers
 
     def render_overview(self) -> str:
         """Return the Markdown overview that fills the home page's marker."""

@@ -10,7 +10,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import yaml
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from .test_hostile import hostile_site  # noqa: F401  (the hostile digest, built once here too)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -57,13 +60,19 @@ def page(browser: Browser) -> Iterator[Page]:
     assert errors == []
 
 
+def _search(page: Page, query: str) -> None:
+    """Enter a query as after a paste: set the box, then release one key (Material queries on keyup)."""
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.fill(query)
+    search.press("End")
+
+
 def test_search_finds_a_paper_by_title_and_reaches_its_entry(page: Page, site_url: str, bundled: Path):
     papers = json.loads((bundled / "site" / "papers.json").read_text(encoding="utf-8"))
     snapkv = next(p for p in papers if p["title"].startswith("SnapKV:"))
     page.goto(site_url)
-    search = page.locator("input.md-search__input")
-    search.click()
-    search.fill("SnapKV LLM Knows What You are Looking")
+    _search(page, "SnapKV LLM Knows What You are Looking")
     result = page.locator(".md-search-result__item a", has_text="SnapKV").first
     result.wait_for(timeout=15000)
     result.click()
@@ -130,11 +139,50 @@ def test_also_in_lists_the_paper_on_the_other_topic(page: Page, site_url: str):
 @pytest.mark.parametrize("query, title_start", [("SnapKV", "SnapKV:"), ("jy-yuan/KIVI", "KIVI:")])
 def test_search_finds_method_and_repository_names(page: Page, site_url: str, query: str, title_start: str):
     page.goto(site_url)
-    search = page.locator("input.md-search__input")
-    search.click()
-    search.fill(query)
+    _search(page, query)
     result = page.locator(".md-search-result__item", has_text=title_start).first
     result.wait_for(timeout=15000)
+
+
+def test_search_groups_papers_under_their_topic_page_and_marks_the_words(page: Page, site_url: str, bundled: Path):
+    papers = json.loads((bundled / "site" / "papers.json").read_text(encoding="utf-8"))
+    page.goto(site_url)
+    _search(page, "quantiz")  # a prefix, as while typing
+    first = page.locator(".md-search-result__item").first
+    first.wait_for(timeout=15000)
+    group = first.locator("h1").inner_text()
+    entries = first.locator("a:has(h2)")
+    assert entries.count() >= 2
+    page_url = entries.first.get_attribute("href").split("#")[0].split("?")[0]
+    for index in range(entries.count()):
+        href = entries.nth(index).get_attribute("href")
+        anchor = href.split("#")[1]
+        paper = next(p for p in papers if p["id"] == anchor)
+        assert href.split("#")[0].split("?")[0] == page_url
+        assert site_url + paper["url"].split("#")[0] == page_url
+        assert "quantiz" in (paper["title"] + paper["abstract"]).lower()
+    topics = yaml.safe_load((bundled / "digest.yml").read_text(encoding="utf-8"))["topics"]
+    assert group in {topic["title"] for topic in topics}
+    assert first.locator("mark").first.inner_text().lower().startswith("quantiz")
+
+
+def test_search_still_finds_hand_written_pages(page: Page, site_url: str):
+    page.goto(site_url)
+    _search(page, "appears once in full")
+    result = page.locator(".md-search-result__item a").first
+    result.wait_for(timeout=15000)
+    assert result.get_attribute("href").split("?")[0].split("#")[0] == site_url
+
+
+def test_search_loads_only_part_of_the_index(page: Page, site_url: str, bundled: Path):
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(site_url)
+    _search(page, "SnapKV")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    buckets = [url for url in fetched if "/search/digest/docs/" in url]
+    all_buckets = list((bundled / "site" / "search" / "digest" / "docs").iterdir())
+    assert 1 <= len(buckets) < len(all_buckets) / 2
 
 
 def test_abstract_expands(page: Page, site_url: str):
@@ -145,3 +193,29 @@ def test_abstract_expands(page: Page, site_url: str):
     details.locator("summary").click()
     hidden.wait_for(state="visible")
     assert details.get_attribute("open") is not None
+
+
+@pytest.fixture(scope="module")
+def hostile_url(hostile_site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(hostile_site / "site"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("query, shown", [
+    ("Scripted Title", "<script>alert('title')</script> Scripted Title"),
+    ("onerror", "<img src=x onerror=alert(2)>"),
+])
+def test_search_results_show_hostile_text_as_text(page: Page, hostile_url: str, query: str, shown: str):
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(hostile_url)
+    _search(page, query)
+    result = page.locator(".md-search-result__item").first
+    result.wait_for(timeout=15000)
+    assert shown in result.inner_text()
+    assert result.locator("script, img, iframe, [onerror]").count() == 0
+    assert dialogs == []

@@ -157,3 +157,17 @@ def test_mentions_are_in_json_and_on_the_page(bundled: Path):
     html = (bundled / "site" / path / "index.html").read_text(encoding="utf-8")
     entry = html.split(f'id="{anchor}"')[1].split("<h2")[0]
     assert "Mentioned by:" in entry and f"#{lagkv['id']}" in entry
+
+
+def test_search_uses_the_digest_index_and_material_keeps_the_hand_written_pages(bundled: Path):
+    site = bundled / "site"
+    material = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = [doc["location"] for doc in material["docs"]]
+    assert "" in locations and not any(location.startswith("digest/") for location in locations)
+    meta = json.loads((site / "search" / "digest" / "meta.json").read_text(encoding="utf-8"))
+    papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    assert meta["papers"] == len(papers) == sum(meta["buckets"])
+    assert {paper["url"].split("#")[0] for paper in papers} <= {url for url, _, _ in meta["pages"]}
+    for page in (site / "index.html", site / "digest" / "kv-cache" / "index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "assets/topic-digest/search-worker.js" in html and "workers/search." not in html
