@@ -196,19 +196,19 @@ def measure_serve(folder: Path, n: int, batch: int) -> dict[str, Any]:
 
 
 def site_metrics(site: Path) -> dict[str, Any]:
-    """Site size, largest HTML page and the search index's raw and gzipped size."""
+    """Site size, largest HTML page and the search indexes' raw and gzipped size (all of site/search/)."""
     files = [p for p in site.rglob("*") if p.is_file()]
     html = max((p for p in files if p.suffix == ".html"), key=lambda p: p.stat().st_size)
-    index = site / "search" / "search_index.json"
-    data = index.read_bytes() if index.exists() else b""
+    index = [p.read_bytes() for p in files if p.is_relative_to(site / "search")]
     return {
         "site_bytes": sum(p.stat().st_size for p in files),
         "site_files": len(files),
         "largest_html": html.relative_to(site).as_posix(),
         "largest_html_bytes": html.stat().st_size,
         "html_over_1mb": sum(1 for p in files if p.suffix == ".html" and p.stat().st_size > MB),
-        "search_index_bytes": len(data),
-        "search_index_gzip_bytes": len(gzip.compress(data, 6)),
+        "search_index_files": len(index),
+        "search_index_bytes": sum(map(len, index)),
+        "search_index_gzip_bytes": sum(len(gzip.compress(data, 6)) for data in index),
     }
 
 
@@ -418,14 +418,15 @@ def render(results: dict[int, dict[str, Any]], repeat: int, info: dict[str, str]
             lines.append(
                 f"| search (Chromium, '{q[0]['query']}') | {_fmt(median(q, 'first_result_ms'), ' ms', 0)} to first result | | "
                 f"{median(q, 'transferred_bytes') / MB:.2f} MB transferred gzip ({median(q, 'raw_bytes') / MB:.1f} MB raw), "
-                f"search index {median(q, 'index_transferred_bytes') / MB:.2f} MB of it |"
+                f"search index {median(q, 'index_transferred_bytes') / MB:.2f} MB of it; typed key by key "
+                f"{_fmt(median(q, 'typed_transferred_bytes') and median(q, 'typed_transferred_bytes') / MB, ' MB', 2)} |"
             )
         if results[n].get("site"):
             s = results[n]["site"]
             lines.append(
                 f"| site | | | {s['site_bytes'] / MB:.1f} MB in {s['site_files']} files; largest page {s['largest_html']} "
-                f"{s['largest_html_bytes'] / MB:.2f} MB; search_index.json {s['search_index_bytes'] / MB:.1f} MB "
-                f"({s['search_index_gzip_bytes'] / MB:.1f} MB gzipped) |"
+                f"{s['largest_html_bytes'] / MB:.2f} MB; search indexes {s['search_index_bytes'] / MB:.1f} MB "
+                f"in {s.get('search_index_files', 1)} files ({s['search_index_gzip_bytes'] / MB:.1f} MB gzipped, fetched piece by piece) |"
             )
         if runs.get("incremental"):
             names = ", ".join(runs["incremental"][0]["touched_names"][:12])

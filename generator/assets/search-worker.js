@@ -246,6 +246,10 @@ async function setup(data) {
   }
 }
 
+// Start loading the index at once; Material sends SETUP only after it has
+// fetched its own index.
+load("meta.json").catch(() => {});
+
 self.addEventListener("message", async event => {
   const message = event.data;
   if (message.type === SETUP) {
@@ -256,7 +260,7 @@ self.addEventListener("message", async event => {
     const isCurrent = () => id === latest;
     const now = performance.now();
     const typing = now - lastQueryAt < TYPING_MS;
-    lastQueryAt = now;
+    if (tokens(message.data).length) lastQueryAt = now;
     let data;
     try {
       data = await search(message.data, typing, isCurrent);
