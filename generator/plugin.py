@@ -86,7 +86,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
-        self.search = any(name in config.plugins for name in SEARCH_PLUGINS)
+        self.search = _material_search(config)
         config.extra_css.append(f"{ASSET_FOLDER}/digest.css")
         config.extra_javascript.append(f"{ASSET_FOLDER}/digest.js")
         return config
@@ -118,7 +118,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     ) -> str:
         if self.digest is None:
             return markdown
-        if page.file.src_uri.startswith(f"{self.folder}/"):
+        if self.search and page.file.src_uri.startswith(f"{self.folder}/"):
             # Our own index finds these pages' papers; Material's would hold all their text.
             page.meta["search"] = {"exclude": True}
         if page.file.src_uri != "index.md":
@@ -175,3 +175,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if self.digest is not None and self.config.report:
             path = Path(config.config_file_path).parent / self.config.report
             path.write_text(self.digest.report.to_json(), encoding="utf-8")
+
+
+def _material_search(config: MkDocsConfig) -> bool:
+    """Tell whether Material's search is on, so its worker can be swapped for ours.
+
+    Other themes keep their own search, which indexes the digest pages as usual.
+    """
+    if config.theme.name != "material":
+        return False
+    plugin = next((config.plugins[name] for name in SEARCH_PLUGINS if name in config.plugins), None)
+    return plugin is not None and getattr(plugin.config, "enabled", True)

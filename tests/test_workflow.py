@@ -11,6 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
 
 from .conftest import FIXTURES, run_digest
@@ -114,3 +115,15 @@ def test_serve_rebuilds_when_a_listing_is_added(tmp_path: Path):
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+@pytest.mark.parametrize("theme", ["mkdocs", "readthedocs"])
+def test_other_themes_keep_their_own_search_of_the_digest_pages(tmp_path: Path, theme: str):
+    root = new_digest(tmp_path)
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(config.replace("name: material", f"name: {theme}"), encoding="utf-8")
+    result = run_digest(root, "build")
+    assert result.returncode == 0, result.stderr
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any(doc["location"].startswith("digest/") for doc in index["docs"])
+    assert not (root / "site" / "search" / "digest").exists()
