@@ -12,19 +12,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .config import DigestConfig, Source, display_path
+from .config import DigestConfig, Source, Topic, display_path
 from .dedup import merge_records
 from .links import paper_links
 from .mentions import find_mentions
-from .models import Origin, Paper, Record, Rejection
+from .models import Link, Origin, Paper, Record, Rejection
 from .output import WriteResult, write_tree
+from .read_common import ListingResult
 from .readers import ListingError, decode_listing, read_listing
 from .related import relate
 from .search_index import SearchPage, SearchPaper, build_search_index
 from .render import Renderer, make_environment
 from .report import Report
 from .overrides import apply_overrides
-from .topics import Match, classify
+from .topics import Assignment, Match, classify
 
 log = logging.getLogger(__name__)
 
@@ -99,24 +100,73 @@ def source_folder(root: Path, source: Source) -> Path:
     return root.joinpath(*parts).parent
 
 
-def read_records(sources: list[SourceFile]) -> tuple[list[Record], list[Rejection], list[str], int]:
+@dataclass
+class StageCache:
+    """Results a long-lived process keeps between rebuilds (`digest serve`).
+
+    Every entry is a pure function of its key, so a build with a warm cache
+    gives the same digest as a cold one; a live preview only redoes the work
+    for listings and papers it has not seen.
+    """
+
+    listings: dict[SourceFile, ListingResult] = field(default_factory=dict)
+    links: dict[tuple[str, str, tuple[str, ...], str | None], tuple[Link, ...]] = field(default_factory=dict)
+    assignments: dict[tuple[str, str], Assignment] = field(default_factory=dict)
+    topics: tuple[Topic, ...] = ()
+
+    def read(self, source: SourceFile) -> ListingResult:
+        if source not in self.listings:
+            self.listings[source] = _read_source(source)
+        return self.listings[source]
+
+    def paper_links(self, paper: Paper) -> tuple[Link, ...]:
+        key = (paper.title, paper.abstract, paper.urls, paper.arxiv_id)
+        if key not in self.links:
+            self.links[key] = tuple(paper_links(*key))
+        return self.links[key]
+
+    def classify(self, papers: list[Paper], topics: tuple[Topic, ...]) -> dict[str, Assignment]:
+        if topics != self.topics:
+            self.assignments, self.topics = {}, topics
+        missing = [paper for paper in papers if (paper.title, paper.abstract) not in self.assignments]
+        found = classify(missing, topics)
+        for paper in missing:
+            self.assignments[(paper.title, paper.abstract)] = found[paper.id]
+        return {paper.id: self.assignments[(paper.title, paper.abstract)] for paper in papers}
+
+    def retain(self, sources: list[SourceFile], papers: list[Paper]) -> None:
+        """Forget what the current sources and papers no longer use."""
+        current = set(sources)
+        self.listings = {s: r for s, r in self.listings.items() if s in current}
+        keys = {(p.title, p.abstract, p.urls, p.arxiv_id) for p in papers}
+        self.links = {k: v for k, v in self.links.items() if k in keys}
+        texts = {(p.title, p.abstract) for p in papers}
+        self.assignments = {k: v for k, v in self.assignments.items() if k in texts}
+
+
+def _read_source(source: SourceFile) -> ListingResult:
+    """Decode and read one listing; an undecodable file is one rejected record."""
+    try:
+        text, decode_warnings = decode_listing(source.data, source.name)
+    except ListingError as error:
+        return ListingResult(rejected=[Rejection(Origin(source.name, 1), str(error))], warnings=[str(error)])
+    result = read_listing(text, source.name, source.year)
+    rejections = [f"Listing '{r.origin.file}' line {r.origin.line}: record rejected: {r.reason}." for r in result.rejected]
+    return ListingResult(result.records, result.rejected, decode_warnings + result.warnings + rejections, result.layout)
+
+
+def read_records(
+    sources: list[SourceFile], cache: StageCache | None = None
+) -> tuple[list[Record], list[Rejection], list[str], int]:
     """Decode and read every listing; return records, rejections, warnings and the count read."""
     records: list[Record] = []
     rejected: list[Rejection] = []
     warnings: list[str] = []
     for source in sources:
-        try:
-            text, decode_warnings = decode_listing(source.data, source.name)
-        except ListingError as error:
-            rejected.append(Rejection(Origin(source.name, 1), str(error)))
-            warnings.append(str(error))
-            continue
-        warnings += decode_warnings
-        result = read_listing(text, source.name, source.year)
+        result = cache.read(source) if cache is not None else _read_source(source)
         records += result.records
         rejected += result.rejected
         warnings += result.warnings
-        warnings += [f"Listing '{r.origin.file}' line {r.origin.line}: record rejected: {r.reason}." for r in result.rejected]
     return records, rejected, warnings, len(records) + len(rejected)
 
 
@@ -128,26 +178,27 @@ def build_digest(
     sources: list[SourceFile],
     use_directory_urls: bool = True,
     on_step: Callable[[str], None] = lambda step: None,
+    cache: StageCache | None = None,
 ) -> Digest:
     """Run every pure stage over the sources and render the pages.
 
     ``on_step`` is told the name of each step (see STEPS) as it starts, so a
-    terminal can show progress.
+    terminal can show progress. A ``cache`` kept from an earlier build skips
+    reading, link finding and classifying what it has seen before.
     """
+    cache = cache if cache is not None else StageCache()
     on_step("read")
-    records, rejected, warnings, records_read = read_records(sources)
+    records, rejected, warnings, records_read = read_records(sources, cache)
     on_step("merge")
     papers = merge_records(records)
     on_step("links")
-    papers = [
-        replace(paper, links=tuple(paper_links(paper.title, paper.abstract, paper.urls, paper.arxiv_id)))
-        for paper in papers
-    ]
+    papers = [replace(paper, links=cache.paper_links(paper)) for paper in papers]
     on_step("mentions")
     mentions = find_mentions(papers)
     papers = [replace(paper, mentions=mentions.get(paper.id, ())) for paper in papers]
     on_step("topics")
-    assignments = classify(papers, config.topics)
+    assignments = cache.classify(papers, config.topics)
+    cache.retain(sources, papers)
     papers, assignments, hidden, override_warnings = apply_overrides(papers, assignments, config)
     warnings += override_warnings
     # Hidden papers are gone: nothing may mention them any more.
@@ -192,10 +243,11 @@ def load_digest(
     config: DigestConfig,
     use_directory_urls: bool = True,
     on_step: Callable[[str], None] = lambda step: None,
+    cache: StageCache | None = None,
 ) -> Digest:
     """Read the sources and build the digest in memory, writing nothing."""
     sources, warnings = load_sources(config)
-    digest = build_digest(config, sources, use_directory_urls, on_step)
+    digest = build_digest(config, sources, use_directory_urls, on_step, cache)
     digest.report.warnings[:0] = warnings
     return digest
 

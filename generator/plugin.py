@@ -19,7 +19,7 @@ from mkdocs.utils import get_relative_url
 from .config import ConfigError, Topic, display_path, load_config
 from .nav import digest_nav
 from .output import UnsafePathError
-from .pipeline import Digest, SourceError, load_digest, source_folder, write_generated
+from .pipeline import Digest, SourceError, StageCache, load_digest, source_folder, write_generated
 from .escape import html_attr
 from .feeds import FEED_FOLDER
 from .render import ALL_FEED, OVERVIEW_MARKER
@@ -54,6 +54,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.folder = ""
         self.serving = False
         self.search = False
+        # Kept across `serve` rebuilds: listings, links and topics already worked out.
+        self.cache = StageCache()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup also keeps this instance alive across `serve` rebuilds.
@@ -72,7 +74,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                 f"MkDocs docs_dir '{config.docs_dir}'. Put generated pages under docs/."
             )
         try:
-            self.digest = load_digest(digest_config, config.use_directory_urls)
+            self.digest = load_digest(digest_config, config.use_directory_urls, cache=self.cache)
             # The build reads pages from memory (on_files); the copy on disk is
             # for the curator. Writing it while serving would wake the watcher.
             if not self.serving:
