@@ -262,8 +262,14 @@ def serve(config_file: Path, dev_addr: str | None, verbose: bool, quiet: bool) -
 
     _setup_logging(verbose, quiet)
     _require(config_file)
+    # Dirty builds let the digest plugin skip unchanged generated pages (see
+    # preview.py); it rebuilds everything whenever navigation could change,
+    # so MkDocs' warning about stale navigation does not apply.
+    logging.getLogger("mkdocs.commands.build").addFilter(
+        lambda record: not record.getMessage().startswith("A 'dirty' build is being performed")
+    )
     try:
-        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True, build_type="dirty")
     except MkDocsException as error:
         _fail(str(error))
 

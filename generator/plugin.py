@@ -20,6 +20,7 @@ from .config import ConfigError, Topic, display_path, load_config
 from .nav import digest_nav
 from .output import UnsafePathError
 from .pipeline import Digest, SourceError, StageCache, load_digest, source_folder, write_generated
+from .preview import GeneratedFile, PreviewState, signature
 from .escape import html_attr
 from .feeds import FEED_FOLDER
 from .render import ALL_FEED, OVERVIEW_MARKER
@@ -54,12 +55,17 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.folder = ""
         self.serving = False
         self.search = False
-        # Kept across `serve` rebuilds: listings, links and topics already worked out.
+        # Kept across `serve` rebuilds: listings, links and topics already
+        # worked out, and what the last build wrote (see preview.py).
         self.cache = StageCache()
+        self.dirty = False
+        self.preview = PreviewState()
+        self.shaping: list[Path] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup also keeps this instance alive across `serve` rebuilds.
         self.serving = command == "serve"
+        self.dirty = self.serving and dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).resolve().parent
@@ -83,6 +89,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             raise PluginError(str(error)) from None
         for message in self.digest.report.warnings:
             log.warning(message)
+        templates = digest_config.root / "templates"
+        self.shaping = [
+            Path(config.config_file_path), digest_config.path,
+            *sorted(templates.rglob("*") if templates.is_dir() else []),
+        ]
         self.folder = folder = output.relative_to(Path(config.docs_dir).resolve()).as_posix()
         config.nav = digest_nav(config.nav, self.digest, folder, Path(config.docs_dir))
         for extension in REQUIRED_EXTENSIONS:
@@ -99,10 +110,12 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         folder = self.folder
         for stale in [f for f in files if f.src_uri.startswith(f"{folder}/")]:
             files.remove(stale)
+        generated: dict[str, str] = {}
         for relative, content in sorted(self.digest.files.items()):
             # papers.json belongs at the site root (the contract), not in the pages folder.
             uri = relative if relative == "papers.json" else f"{folder}/{relative}"
-            file = File.generated(config, uri, content=content)
+            generated[uri] = content
+            file = GeneratedFile.generated(config, uri, content=content)
             # Parts of split topics are reached from their topic page, not the
             # nav, which would otherwise grow with every year of every topic.
             if "/" in relative and relative.endswith(".md"):
@@ -112,7 +125,12 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             files.append(File.generated(config, f"{ASSET_FOLDER}/{asset.name}", abs_src_path=str(asset)))
         if self.search:
             for uri, content in sorted(self.digest.search_files().items()):
-                files.append(File.generated(config, uri, content=content))
+                generated[uri] = content
+                files.append(GeneratedFile.generated(config, uri, content=content))
+        if self.dirty:
+            pages = [f.src_uri for f in files.documentation_pages() if f.src_uri not in generated]
+            skipped = self.preview.update(files, generated, signature(self.shaping, pages), config.site_dir)
+            log.info("Preview: %d of %d generated files unchanged, not rebuilt.", skipped, len(generated))
         return files
 
     def on_page_markdown(

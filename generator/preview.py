@@ -1,0 +1,78 @@
+"""Live preview: a `digest serve` rebuild skips generated files whose bytes did not change.
+
+`digest serve` runs MkDocs' dirty builds, which keep the site folder and
+rebuild only files that say they are modified. A generated file says so when
+its content differs from the last build's. Everything else is rebuilt as in a
+clean build: hand-written pages always (they carry the nav titles and the home
+page's overview), and the whole site when mkdocs.yml, digest.yml, a template
+or the set of hand-written pages changed, since any of them can change every
+page's navigation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.structure.files import File, Files
+from mkdocs.utils import clean_directory
+
+
+class GeneratedFile(File):
+    """A generated file that a dirty build skips when it is marked unchanged."""
+
+    unchanged = False
+
+    def is_modified(self) -> bool:
+        return not self.unchanged and super().is_modified()
+
+
+def fingerprint(content: str | bytes) -> bytes:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def signature(paths: Iterable[Path], names: Iterable[str]) -> bytes:
+    """Fingerprint the files that shape every page (missing ones count as empty) and a list of names."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in paths:
+        digest.update(str(path).encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"")
+        digest.update(b"\0")
+    for name in names:
+        digest.update(name.encode() + b"\0")
+    return digest.digest()
+
+
+@dataclass
+class PreviewState:
+    """What the last build of a serve session wrote: the signature and each generated file."""
+
+    signature: bytes = b""
+    built: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+
+    def update(self, files: Files, generated: dict[str, str], new_signature: bytes, site_dir: str) -> int:
+        """Mark unchanged generated files, force hand-written pages, drop stale output; return files skipped."""
+        if new_signature != self.signature:
+            # Navigation may differ everywhere: start from an empty site.
+            clean_directory(site_dir)
+            self.built = {}
+        self.signature = new_signature
+        previous, self.built = self.built, {}
+        skipped = 0
+        for file in files:
+            if file.src_uri in generated:
+                assert isinstance(file, GeneratedFile)
+                mark = fingerprint(generated[file.src_uri])
+                file.unchanged = previous.get(file.src_uri, (b"", ""))[0] == mark
+                skipped += file.unchanged
+                self.built[file.src_uri] = (mark, file.abs_dest_path)
+            elif file.is_documentation_page() and os.path.isfile(file.abs_dest_path):
+                os.remove(file.abs_dest_path)
+        for uri, (_, dest) in previous.items():
+            if uri not in self.built and os.path.isfile(dest):
+                os.remove(dest)
+        return skipped

@@ -1,0 +1,76 @@
+"""A dirty `digest serve` rebuild skips exactly the generated files whose bytes did not change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+from generator.preview import GeneratedFile, PreviewState, signature
+
+
+def site_config(tmp_path: Path) -> MkDocsConfig:
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "t", "docs_dir": str(tmp_path / "docs"), "site_dir": str(tmp_path / "site")})
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    errors, _ = config.validate()
+    assert not errors
+    return config
+
+
+def build(config: MkDocsConfig, generated: dict[str, str], state: PreviewState, shape: bytes) -> tuple[Files, set[str]]:
+    """Make the files of one build, let the state mark them, 'write' what a dirty build writes; return what it rebuilt."""
+    files = Files([])
+    for uri, text in generated.items():
+        file = GeneratedFile(uri, None, config.site_dir, config.use_directory_urls)
+        file.content_string = text
+        files.append(file)
+    (Path(config.docs_dir) / "index.md").write_text("# Home\n", encoding="utf-8")
+    files.append(File("index.md", config.docs_dir, config.site_dir, config.use_directory_urls))
+    skipped = state.update(files, generated, shape, config.site_dir)
+    rebuilt = {file.src_uri for file in files if file.is_modified()}
+    assert skipped == len(files) - len(rebuilt)
+    for file in files:
+        if file.src_uri in rebuilt:
+            Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
+            Path(file.abs_dest_path).write_text(f"built from {file.src_uri}", encoding="utf-8")
+    return files, rebuilt
+
+
+def test_only_changed_generated_files_are_rebuilt(tmp_path: Path):
+    config = site_config(tmp_path)
+    state = PreviewState()
+    pages = {"digest/a.md": "# A\n", "digest/b.md": "# B\n", "digest/old.md": "# Old\n", "papers.json": "[]"}
+    files, rebuilt = build(config, pages, state, b"shape")
+    assert rebuilt == {*pages, "index.md"}
+    old_dest = Path(files.get_file_from_path("digest/old.md").abs_dest_path)
+    assert old_dest.exists()
+
+    changed = {"digest/a.md": "# A\n", "digest/b.md": "# B, with a new paper\n", "papers.json": "[1]"}
+    files, rebuilt = build(config, changed, state, b"shape")
+    # Hand-written pages are always rebuilt; a generated page that is gone leaves no stale output.
+    assert rebuilt == {"digest/b.md", "papers.json", "index.md"}
+    assert not old_dest.exists()
+
+
+def test_a_new_signature_rebuilds_everything_from_an_empty_site(tmp_path: Path):
+    config = site_config(tmp_path)
+    state = PreviewState()
+    pages = {"digest/a.md": "# A\n"}
+    build(config, pages, state, b"one")
+    stray = Path(config.site_dir) / "stray.html"
+    stray.write_text("left over", encoding="utf-8")
+    _, rebuilt = build(config, pages, state, b"two")
+    assert rebuilt == {"digest/a.md", "index.md"}
+    assert not stray.exists()
+
+
+def test_signature_follows_file_bytes_and_page_names(tmp_path: Path):
+    shaping = tmp_path / "mkdocs.yml"
+    shaping.write_text("site_name: a\n", encoding="utf-8")
+    first = signature([shaping, tmp_path / "missing.yml"], ["index.md"])
+    assert first == signature([shaping, tmp_path / "missing.yml"], ["index.md"])
+    assert first != signature([shaping, tmp_path / "missing.yml"], ["index.md", "about.md"])
+    shaping.write_text("site_name: b\n", encoding="utf-8")
+    assert first != signature([shaping, tmp_path / "missing.yml"], ["index.md"])
