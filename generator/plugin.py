@@ -20,7 +20,7 @@ from .config import ConfigError, Topic, display_path, load_config
 from .nav import digest_nav
 from .output import UnsafePathError
 from .pipeline import Digest, SourceError, StageCache, load_digest, source_folder, write_generated
-from .preview import GeneratedFile, PreviewState, signature
+from .preview import GeneratedFile, PreviewState, nav_labels, signature
 from .escape import html_attr
 from .feeds import FEED_FOLDER
 from .render import ALL_FEED, OVERVIEW_MARKER
@@ -128,7 +128,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                 generated[uri] = content
                 files.append(GeneratedFile.generated(config, uri, content=content))
         if self.dirty:
-            pages = [f.src_uri for f in files.documentation_pages() if f.src_uri not in generated]
+            pages = nav_labels(f for f in files.documentation_pages() if f.src_uri not in generated)
             skipped = self.preview.update(files, generated, signature(self.shaping, pages), config.site_dir)
             log.info("Preview: %d of %d generated files unchanged, not rebuilt.", skipped, len(generated))
         return files

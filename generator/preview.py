@@ -4,21 +4,25 @@
 rebuild only files that say they are modified. A generated file says so when
 its content differs from the last build's. Everything else is rebuilt as in a
 clean build: hand-written pages always (they carry the nav titles and the home
-page's overview), and the whole site when mkdocs.yml, digest.yml, a template
-or the set of hand-written pages changed, since any of them can change every
-page's navigation.
+page's overview), and the whole site when mkdocs.yml, digest.yml, a template,
+the set of hand-written pages or one of their titles changed, since any of
+them can change every page's navigation.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import clean_directory
+from mkdocs.utils.meta import get_data
+
+FIRST_HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 
 class GeneratedFile(File):
@@ -33,6 +37,16 @@ class GeneratedFile(File):
 def fingerprint(content: str | bytes) -> bytes:
     data = content.encode("utf-8") if isinstance(content, str) else content
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def nav_labels(pages: Iterable[File]) -> list[str]:
+    """Return each hand-written page's path and the title the nav may show for it."""
+    labels = []
+    for page in pages:
+        markdown, meta = get_data(page.content_string)
+        heading = FIRST_HEADING.search(markdown)
+        labels.append(f"{page.src_uri}\0{meta.get('title') or (heading[1] if heading else '')}")
+    return labels
 
 
 def signature(paths: Iterable[Path], names: Iterable[str]) -> bytes:

@@ -7,7 +7,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-from generator.preview import GeneratedFile, PreviewState, signature
+from generator.preview import GeneratedFile, PreviewState, nav_labels, signature
 
 
 def site_config(tmp_path: Path) -> MkDocsConfig:
@@ -74,3 +74,17 @@ def test_signature_follows_file_bytes_and_page_names(tmp_path: Path):
     assert first != signature([shaping, tmp_path / "missing.yml"], ["index.md", "about.md"])
     shaping.write_text("site_name: b\n", encoding="utf-8")
     assert first != signature([shaping, tmp_path / "missing.yml"], ["index.md"])
+
+
+def test_nav_labels_change_with_a_hand_written_title_only(tmp_path: Path):
+    config = site_config(tmp_path)
+    page = Path(config.docs_dir) / "about.md"
+
+    def labels(text: str) -> list[str]:
+        page.write_text(text, encoding="utf-8")
+        return nav_labels([File("about.md", config.docs_dir, config.site_dir, True)])
+
+    first = labels("# About us\n\nSome words.\n")
+    assert first == labels("# About us\n\nOther words, same title.\n")
+    assert first != labels("# About the lab\n\nSome words.\n")
+    assert labels("---\ntitle: Custom\n---\n# About us\n") == ["about.md\0Custom"]
