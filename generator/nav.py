@@ -25,7 +25,9 @@ def digest_nav(user_nav: list[NavItem] | None, digest: Digest, folder: str, docs
         if not kids:
             return {by_id[topic_id].title: page}
         # Two levels: a parent is a section whose first page is the parent itself.
-        return {by_id[topic_id].title: [page] + [entry(kid) for kid in kids]}
+        # Every entry has its title, so the nav never needs a page read (a
+        # preview rebuild skips unchanged pages).
+        return {by_id[topic_id].title: [{by_id[topic_id].title: page}] + [entry(kid) for kid in kids]}
 
     section: list[NavItem] = [entry(topic_id) for topic_id in children.get(None, [])]
     if any(not paper.topics for paper in digest.papers):

@@ -129,7 +129,7 @@ class StageCache:
         if topics != self.topics:
             self.assignments, self.topics = {}, topics
         missing = [paper for paper in papers if (paper.title, paper.abstract) not in self.assignments]
-        found = classify(missing, topics)
+        found = classify(missing, topics) if missing else {}
         for paper in missing:
             self.assignments[(paper.title, paper.abstract)] = found[paper.id]
         return {paper.id: self.assignments[(paper.title, paper.abstract)] for paper in papers}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from pathlib import Path
@@ -61,6 +62,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.dirty = False
         self.preview = PreviewState()
         self.shaping: list[Path] = []
+        self.worker_missing = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup also keeps this instance alive across `serve` rebuilds.
@@ -89,10 +91,12 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             raise PluginError(str(error)) from None
         for message in self.digest.report.warnings:
             log.warning(message)
-        templates = digest_config.root / "templates"
+        overrides = [digest_config.root / "templates"]
+        if config.theme.custom_dir:
+            overrides.append(Path(config.theme.custom_dir))
         self.shaping = [
             Path(config.config_file_path), digest_config.path,
-            *sorted(templates.rglob("*") if templates.is_dir() else []),
+            *sorted(path for folder in overrides if folder.is_dir() for path in folder.rglob("*")),
         ]
         self.folder = folder = output.relative_to(Path(config.docs_dir).resolve()).as_posix()
         config.nav = digest_nav(config.nav, self.digest, folder, Path(config.docs_dir))
@@ -128,8 +132,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                 generated[uri] = content
                 files.append(GeneratedFile.generated(config, uri, content=content))
         if self.dirty:
-            pages = nav_labels(f for f in files.documentation_pages() if f.src_uri not in generated)
-            skipped = self.preview.update(files, generated, signature(self.shaping, pages), config.site_dir)
+            labels = nav_labels(f for f in files.documentation_pages() if f.src_uri not in generated)
+            shape = signature(self.shaping, [json.dumps(config.nav), *labels])
+            skipped = self.preview.update(files, generated, shape, config.site_dir)
             log.info("Preview: %d of %d generated files unchanged, not rebuilt.", skipped, len(generated))
         return files
 
@@ -165,10 +170,36 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             f'href="{html_attr(get_relative_url(href, page.url))}">'
             for title, href in feeds
         )
-        output = output.replace("</head>", f"{links}</head>", 1)
-        if self.search:
-            output = MATERIAL_WORKER.sub(lambda m: f'{m[1]}{m[2]}{ASSET_FOLDER}/search-worker.js"', output, count=1)
-        return output
+        return self._swap_worker(output.replace("</head>", f"{links}</head>", 1))
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        # The 404 page is a theme template, not a page, and searches too.
+        return self._swap_worker(output_content) if template_name == "404.html" else output_content
+
+    def _swap_worker(self, html: str) -> str:
+        if not self.search:
+            return html
+        html, swapped = MATERIAL_WORKER.subn(lambda m: f'{m[1]}{m[2]}{ASSET_FOLDER}/search-worker.js"', html, count=1)
+        if not swapped and not self.worker_missing:
+            self.worker_missing = True
+            log.warning(
+                "This version of Material names its search worker differently, so the digest's search index is "
+                "unused and Material searches only the hand-written pages. Pin mkdocs-material to a tested version."
+            )
+        return html
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.worker_missing = False
+        if self.dirty:
+            # Material's search keeps the last dirty build's entries and can
+            # list a page twice; every page it indexes is rebuilt anyway.
+            for name in SEARCH_PLUGINS:
+                if name in config.plugins and hasattr(config.plugins[name], "search_index_prev"):
+                    config.plugins[name].search_index_prev = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        # What the failed build meant to write may be missing: rebuild it all next time.
+        self.preview = PreviewState()
 
     def _topic_of(self, page: Page, folder: str) -> Topic | None:
         assert self.digest is not None

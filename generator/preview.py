@@ -22,7 +22,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import clean_directory
 from mkdocs.utils.meta import get_data
 
-FIRST_HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+# An ATX (`# Title`) or setext (`Title` over `===`) first-level heading.
+FIRST_HEADING = re.compile(r"^(?:#[ \t]+(.+?)[ \t#]*|(\S.*)\n=+[ \t]*)$", re.MULTILINE)
 
 
 class GeneratedFile(File):
@@ -31,7 +32,7 @@ class GeneratedFile(File):
     unchanged = False
 
     def is_modified(self) -> bool:
-        return not self.unchanged and super().is_modified()
+        return not (self.unchanged and os.path.isfile(self.abs_dest_path))
 
 
 def fingerprint(content: str | bytes) -> bytes:
@@ -45,7 +46,8 @@ def nav_labels(pages: Iterable[File]) -> list[str]:
     for page in pages:
         markdown, meta = get_data(page.content_string)
         heading = FIRST_HEADING.search(markdown)
-        labels.append(f"{page.src_uri}\0{meta.get('title') or (heading[1] if heading else '')}")
+        title = meta.get("title") or (heading[1] or heading[2] if heading else "")
+        labels.append(f"{page.src_uri}\0{title}")
     return labels
 
 
@@ -82,7 +84,7 @@ class PreviewState:
                 assert isinstance(file, GeneratedFile)
                 mark = fingerprint(generated[file.src_uri])
                 file.unchanged = previous.get(file.src_uri, (b"", ""))[0] == mark
-                skipped += file.unchanged
+                skipped += not file.is_modified()
                 self.built[file.src_uri] = (mark, file.abs_dest_path)
             elif file.is_documentation_page() and os.path.isfile(file.abs_dest_path):
                 os.remove(file.abs_dest_path)

@@ -11,7 +11,11 @@ that a query fetches only what it needs:
   numbers as gaps, and a small weight from where the term occurs).
 - ``docs/N.json``: the title, page, anchor and abstract of the papers in one
   bucket. A paper's bucket comes from a hash of its id, so adding papers
-  leaves the other buckets' files byte for byte unchanged.
+  leaves the other buckets' files unchanged (unless it adds a page before
+  theirs, or doubles the number of buckets).
+
+``meta.json`` also names the build (a hash of every other file), which the
+worker adds to each URL so that a browser cache never mixes two builds.
 
 Documents are the papers, in bucket order, followed by the findable pages. Terms are runs of two or more
 letters, digits or underscores of the NFKC, lowercased text, the same rule the
@@ -20,6 +24,7 @@ browser's worker (assets/search-worker.js) applies to queries.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -35,6 +40,7 @@ from .models import Paper
 
 FOLDER = "search/digest"
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+_WORD = re.compile(TOKEN_PATTERN)
 # Where a term occurs decides its weight: the title counts 3 times, names of
 # code repositories twice, the abstract once. Weights are capped so one
 # repeated word cannot outweigh the title.
@@ -89,9 +95,13 @@ def build_search_index(pages: Sequence[SearchPage], papers: Sequence[SearchPaper
     for bucket, docs in enumerate(contents):
         if docs:
             files[f"{FOLDER}/docs/{bucket}.json"] = _json(docs)
+    build = hashlib.blake2b(digest_size=8)
+    for path in sorted(files):
+        build.update(f"{path}\0{files[path]}\0".encode())
     files[f"{FOLDER}/meta.json"] = _json(
         {
             "version": FORMAT_VERSION,
+            "build": build.hexdigest(),
             "papers": len(ordered),
             "buckets": sizes,
             "shards": [first for first, _ in shards],
@@ -108,9 +118,10 @@ def normalize(text: str) -> str:
 
 
 def _repo_text(paper: Paper) -> str:
-    """Return the names of a paper's repositories, whole and in parts."""
-    names = [link.repo for link in paper.links if link.repo]
-    return " ".join(names + [part for name in names for part in re.split(r"[/_.-]", name)])
+    """Return the words of a paper's repository names, and the parts of snake_case ones, once each."""
+    words = {word for link in paper.links if link.repo for word in _WORD.findall(link.repo)}
+    words |= {part for word in words if "_" in word for part in word.split("_")}
+    return " ".join(sorted(words))
 
 
 def _bucket_count(papers: int) -> int:

@@ -168,6 +168,6 @@ def test_search_uses_the_digest_index_and_material_keeps_the_hand_written_pages(
     papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))
     assert meta["papers"] == len(papers) == sum(meta["buckets"])
     assert {paper["url"].split("#")[0] for paper in papers} <= {url for url, _, _ in meta["pages"]}
-    for page in (site / "index.html", site / "digest" / "kv-cache" / "index.html"):
+    for page in (site / "index.html", site / "digest" / "kv-cache" / "index.html", site / "404.html"):
         html = page.read_text(encoding="utf-8")
         assert "assets/topic-digest/search-worker.js" in html and "workers/search." not in html

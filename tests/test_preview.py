@@ -52,6 +52,10 @@ def test_only_changed_generated_files_are_rebuilt(tmp_path: Path):
     # Hand-written pages are always rebuilt; a generated page that is gone leaves no stale output.
     assert rebuilt == {"digest/b.md", "papers.json", "index.md"}
     assert not old_dest.exists()
+    # An unchanged file whose output went missing (a failed build) is written again.
+    Path(files.get_file_from_path("digest/a.md").abs_dest_path).unlink()
+    _, rebuilt = build(config, changed, state, b"shape")
+    assert rebuilt == {"digest/a.md", "index.md"}
 
 
 def test_a_new_signature_rebuilds_everything_from_an_empty_site(tmp_path: Path):

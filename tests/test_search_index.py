@@ -81,7 +81,7 @@ def test_title_outweighs_abstract_and_repository_names_are_terms():
     assert postings["snapkv"][snapkv] > postings["compress"][snapkv] == 1
     # The repository is only in the paper's links, not its text.
     for term in ("fasterdecoding", "snapkv_repo", "repo"):
-        assert snapkv in postings[term]
+        assert postings[term][snapkv] == 2  # the repository weight, counted once
     assert "for" in postings and snapkv in postings["for"]
 
 
@@ -129,9 +129,13 @@ def test_terms_are_cut_from_normalized_text_like_the_worker_does():
     assert "x" not in postings  # one-character words are not terms
 
 
-def test_same_input_gives_same_bytes():
+def test_same_input_gives_same_bytes_and_a_new_build_a_new_id():
     papers = corpus()
-    assert build_search_index(PAGES, papers) == build_search_index(PAGES, list(reversed(papers)))
+    files = build_search_index(PAGES, papers)
+    assert files == build_search_index(PAGES, list(reversed(papers)))
+    changed = build_search_index(PAGES, papers[1:])
+    build = json.loads(files[f"{FOLDER}/meta.json"])["build"]
+    assert len(build) == 16 and json.loads(changed[f"{FOLDER}/meta.json"])["build"] != build
 
 
 def test_an_empty_digest_has_a_valid_empty_index():

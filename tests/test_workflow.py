@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -104,6 +105,13 @@ def test_serve_rebuilds_when_a_listing_is_added(tmp_path: Path):
         listing = "Daily Papers\n\nMay 8\n\nFreshKV: A Brand New Paper\n\nFreshKV compresses the KV cache.\n"
         (root / "data" / "sources" / "fresh.txt").write_text(listing, encoding="utf-8")
         assert _wait_for(url, "FreshKV: A Brand New Paper", 60), "the new listing never showed up"
+        # Editing a hand-written page rebuilds it while every generated page is
+        # skipped as unchanged: its nav must still name them all.
+        index = root / "docs" / "index.md"
+        index.write_text(index.read_text(encoding="utf-8") + "\nA sentence added while serving.\n", encoding="utf-8")
+        assert _wait_for(f"http://127.0.0.1:{port}/", "A sentence added while serving", 60)
+        labels = re.findall(r'class="md-ellipsis">\s*(.*?)\s*<', _get(f"http://127.0.0.1:{port}/") or "")
+        assert "KV cache" in labels and "None" not in labels
         (root / "digest.yml").write_text(
             (root / "digest.yml").read_text(encoding="utf-8").replace("What this digest covers", "Renamed Digest covers"),
             encoding="utf-8",

@@ -10,6 +10,7 @@
 "use strict";
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
+const FORMAT_VERSION = 1;    // generator/search_index.py writes this version
 const ROOT = new URL("../../search/digest/", self.location);
 const K1 = 1.2;              // term-weight saturation, as in BM25
 const PREFIX_FACTOR = 0.7;   // "quant" finds "quantization", below an exact hit
@@ -27,12 +28,17 @@ let latest = 0;
 let lastQueryAt = -Infinity;
 const cache = new Map();
 
+// Fetch an index file once. Every file but meta.json carries the build's id,
+// so a browser cache never mixes files of two builds; a failed fetch is retried.
 function load(path) {
   if (!cache.has(path)) {
-    cache.set(path, fetch(new URL(path, ROOT)).then(response => {
+    const url = new URL(path, ROOT);
+    if (meta) url.searchParams.set("v", meta.build);
+    const request = fetch(url, path === "meta.json" ? { cache: "no-cache" } : {}).then(response => {
       if (!response.ok) throw new Error(`search index: ${path}: HTTP ${response.status}`);
       return response.json();
-    }));
+    });
+    cache.set(path, request.catch(error => { cache.delete(path); throw error; }));
   }
   return cache.get(path);
 }
@@ -49,10 +55,6 @@ function escapeHTML(text) {
   return text.replace(/[&<>"']/g, ch => `&#${ch.charCodeAt(0)};`);
 }
 
-function escapeRegExp(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
 function decodeEntities(html) {
   const named = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: " " };
   return html.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, code) => {
@@ -65,9 +67,10 @@ function decodeEntities(html) {
 }
 
 // Escape text and wrap every word starting with a query term in <mark>.
+// Terms are runs of word characters, so they are safe inside a pattern.
 function highlight(text, terms) {
   if (!terms.length) return escapeHTML(text);
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${terms.map(escapeRegExp).join("|")})[\\p{L}\\p{N}_]*`, "giu");
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${terms.join("|")})[\\p{L}\\p{N}_]*`, "giu");
   let out = "", last = 0;
   for (const match of text.matchAll(pattern)) {
     out += escapeHTML(text.slice(last, match.index)) + `<mark>${escapeHTML(match[0])}</mark>`;
@@ -79,7 +82,7 @@ function highlight(text, terms) {
 // A window of text around its first hit, cut at spaces, escaped and marked.
 function snippet(text, terms) {
   if (!text) return "";
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${terms.map(escapeRegExp).join("|")})`, "iu");
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${terms.join("|")})`, "iu");
   const hit = terms.length ? text.search(pattern) : -1;
   let start = Math.max(0, hit - SNIPPET / 4);
   if (start > 0) start = text.indexOf(" ", start) + 1 || start;
@@ -129,10 +132,11 @@ async function rank(terms) {
   const documents = meta.papers + meta.page_docs.length;
   const perTerm = await Promise.all(terms.map(term => termScores(term, documents)));
   perTerm.sort((a, b) => a.size - b.size);
+  const [fewest, ...others] = perTerm;
   const hits = [];
-  for (const [doc, score] of perTerm[0]) {
+  for (const [doc, score] of fewest) {
     let total = score;
-    for (const other of perTerm.slice(1)) {
+    for (const other of others) {
       const more = other.get(doc);
       if (more === undefined) { total = -1; break; }
       total += more;
@@ -211,7 +215,9 @@ function localGroups(terms) {
     const article = items.findIndex(item => !item.location.includes("#"));
     if (article > 0) items.unshift(...items.splice(article, 1));
     if (article === -1) {
-      items.unshift({ ...items[0], location: items[0].location.split("#")[0], text: "" });
+      const location = items[0].location.split("#")[0];
+      const page = localDocs.find(doc => doc.location === location);
+      items.unshift({ ...items[0], location, title: highlight(page ? page.title : items[0].title, terms), text: "" });
     }
     return items.map(item => ({ ...item, score: group.score }));
   });
@@ -236,7 +242,9 @@ async function setup(data) {
     return { location: doc.location, title, text, titleWords: tokens(title), words: tokens(text) };
   });
   try {
-    meta = await load("meta.json");
+    const loaded = await load("meta.json");
+    if (loaded.version !== FORMAT_VERSION) throw new Error(`search index version ${loaded.version}, expected ${FORMAT_VERSION}`);
+    meta = loaded;
     bucketStarts = [];
     let start = 0;
     for (const size of meta.buckets) { bucketStarts.push(start); start += size; }
