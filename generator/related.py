@@ -23,10 +23,11 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer, TfidfVectorizer
 
 from .models import Paper
 
@@ -124,12 +125,12 @@ def tfidf_baseline(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, 
 
 def words(text: str) -> list[str]:
     """Return the lowercased content words of a text, plurals folded, in order."""
-    return [word for compound in _WORD.findall(_canonical(text).lower()) for word in _words_of(compound)]
+    return list(chain.from_iterable(map(_words_of, _WORD.findall(_canonical(text).lower()))))
 
 
 def method_names(text: str) -> list[str]:
     """Return the method-like tokens of a text and their camel-case pieces, lowercased."""
-    return [name for token in _NAME.findall(_canonical(text)) for name in _names_of(token)]
+    return list(chain.from_iterable(map(_names_of, _NAME.findall(_canonical(text)))))
 
 
 # A corpus repeats the same few hundred thousand tokens; caching their
@@ -214,12 +215,55 @@ def _tfidf(
     texts: list[str], analyzer: Callable[[str], list[str]], weight: float, binary: bool = False
 ) -> sparse.csr_matrix:
     """Return L2-normalised TF-IDF rows scaled by the square root of weight."""
+    counts = _term_counts(texts, analyzer, binary)
+    if counts.shape[1] == 0:
+        return sparse.csr_matrix((len(texts), 0), dtype=np.float32)
+    # What TfidfVectorizer does after counting, with its defaults.
+    transformer = TfidfTransformer().fit(counts)
+    return transformer.transform(counts, copy=False) * np.float32(math.sqrt(weight))
+
+
+def _term_counts(
+    texts: list[str], analyzer: Callable[[str], list[str]], binary: bool
+) -> sparse.csr_matrix:
+    """Return the term counts of each text, one column per term in sorted order.
+
+    The matrix is exactly the one sklearn's CountVectorizer builds, down to
+    the order of the entries within a row (which the float sums of the
+    scores follow), but a text's terms are counted by Counter in C rather
+    than one at a time in Python.
+    """
     # Texts are tokenised one at a time: token lists for 50,000 abstracts
     # would take more memory than the whole matrix.
-    if not any(analyzer(text) for text in texts):
-        return sparse.csr_matrix((len(texts), 0), dtype=np.float32)
-    vectorizer = TfidfVectorizer(analyzer=analyzer, binary=binary, dtype=np.float32)
-    return vectorizer.fit_transform(texts) * np.float32(math.sqrt(weight))
+    # Each new term gets the next number, in order of first appearance.
+    vocabulary: defaultdict[str, int] = defaultdict()
+    vocabulary.default_factory = vocabulary.__len__
+    indices: list[int] = []
+    values: list[int] = []
+    indptr = [0]
+    for text in texts:
+        counts = Counter(analyzer(text))
+        indices += [vocabulary[term] for term in counts]
+        values += counts.values()
+        indptr.append(len(indices))
+    matrix = sparse.csr_matrix(
+        (
+            np.array(values, dtype=np.float32),
+            np.array(indices, dtype=np.int32),
+            np.array(indptr, dtype=np.int32),
+        ),
+        shape=(len(texts), len(vocabulary)),
+    )
+    matrix.sort_indices()
+    # Renumber the terms in sorted order, keeping each row's entries in the
+    # order of first appearance, as CountVectorizer does.
+    renumber = np.empty(len(vocabulary), dtype=np.int32)
+    for new, term in enumerate(sorted(vocabulary)):
+        renumber[vocabulary[term]] = new
+    matrix.indices = renumber[matrix.indices]
+    if binary:
+        matrix.data.fill(1)
+    return matrix
 
 
 def _shortlists(
