@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from .config import Topic
 from .models import Paper
+from .parallel import map_parts, split
 
 TITLE_WEIGHT = 3
 ABSTRACT_WEIGHT = 1
+CLASSIFY_PARTS = 4  # runs of papers handed to the workers
 _WORD = re.compile(r"\w+")
 
 
@@ -188,4 +192,11 @@ def _depth(topic: str, parent_of: dict[str, str | None]) -> int:
 def classify(papers: list[Paper], topics: tuple[Topic, ...]) -> dict[str, Assignment]:
     """Assign each paper the topics whose rules it meets, best score first."""
     classifier = TopicClassifier(topics)
-    return {paper.id: classifier.assign(paper) for paper in papers}
+
+    def assign(run: Sequence[int]) -> list[Assignment]:
+        return [classifier.assign(papers[index]) for index in run]
+
+    # Papers are classified one by one, so runs of them can go to the workers
+    # (as index ranges: the workers already have the papers).
+    parts = map_parts(assign, split(range(len(papers)), CLASSIFY_PARTS), papers=len(papers))
+    return {paper.id: assignment for paper, assignment in zip(papers, chain.from_iterable(parts))}
