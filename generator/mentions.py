@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from itertools import chain
 
 from .models import Paper
+from .parallel import map_parts, split
 
 # LaTeX and markup noise inside names: H$_{2}$O, H_2O and H^2O all mean H2O. The
 # Unicode hyphens NFKC leaves alone become the ASCII one names are written with.
@@ -48,6 +50,7 @@ STOPWORDS = frozenset(
     VLAs VLM VLMs FP4 FP8 FP16 FP32 BF16 INT4 INT8
     """.split()
 )
+MENTION_PARTS = 4  # runs of abstracts handed to the workers
 
 
 class _WordBreaks(dict[int, int]):
@@ -153,9 +156,17 @@ def _names_in_chain(word: str, index: dict[str, str]) -> list[str]:
 def find_mentions(papers: Sequence[Paper]) -> dict[str, tuple[str, ...]]:
     """Map each paper id that mentions others to the sorted ids it mentions."""
     index = _name_index(papers)
+
+    def names_in(run: Sequence[int]) -> list[set[str]]:
+        return [_names_in(papers[i].abstract, index) for i in run]
+
+    # Abstracts are read one by one, so runs of them can go to the workers.
+    found = chain.from_iterable(
+        map_parts(names_in, split(range(len(papers)), MENTION_PARTS), papers=len(papers))
+    )
     mentions: dict[str, set[str]] = {}
-    for paper in papers:
-        targets = {index[name] for name in _names_in(paper.abstract, index)}
+    for paper, names in zip(papers, found):
+        targets = {index[name] for name in names}
         targets.discard(paper.id)
         if targets:
             mentions.setdefault(paper.id, set()).update(targets)

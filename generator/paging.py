@@ -89,9 +89,14 @@ def assign_pages(papers: list[Paper], topic_page: dict[str, str], limit: int = P
             paging.page_of.update((paper.id, f"{stem}/{key}.md") for paper in items)
     # A split topic also needs parts for the years where it only has papers
     # whose full entry lives elsewhere.
+    members_of: dict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        for topic in _topics(paper):
+            if topic in paging.monthly_years:
+                members_of[topic].append(paper)
     for topic in paging.monthly_years:
         stem = topic_page[topic].removesuffix(".md")
-        keys = {paging.part_key(topic, p) for p in papers if topic in _topics(p)}
+        keys = {paging.part_key(topic, p) for p in members_of[topic]}
         paging.parts[topic] = [Part(key, f"{stem}/{key}.md") for key in newest_keys(keys)]
     return paging
 

@@ -6,6 +6,8 @@ everything between is pure and gathers the whole corpus before any output.
 
 from __future__ import annotations
 
+import functools
+import gc
 import glob
 import logging
 from collections.abc import Callable
@@ -173,6 +175,28 @@ def read_records(
 STEPS = ("read", "merge", "links", "mentions", "topics", "related", "render")
 
 
+def _without_cyclic_gc(function: Callable[..., Digest]) -> Callable[..., Digest]:
+    """Pause the cyclic garbage collector while function runs.
+
+    The pipeline builds millions of long-lived objects and few reference
+    cycles, so each full collection only rescans them: at 50,000 papers that
+    took a fifth of the build. Reference counting still frees everything else.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args: object, **kwargs: object) -> Digest:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return wrapper
+
+
+@_without_cyclic_gc
 def build_digest(
     config: DigestConfig,
     sources: list[SourceFile],

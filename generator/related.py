@@ -23,12 +23,14 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer, TfidfVectorizer
 
 from .models import Paper
+from .parallel import map_parts, split
 
 # Weights of the three cosines; they sum to 1 so the text score is in [0, 1].
 # Measured with benchmarks/related_eval.py on the bundled corpus (precision@5
@@ -61,6 +63,9 @@ CANDIDATES = 30  # per paper, from retrieval, before the rerank
 RETRIEVAL_MAX_DF = 500
 CHUNK_NONZEROS = 4_000_000  # about 32 MB of float32 values and int32 indices
 PAIR_BATCH = 10_000
+# Runs of chunks handed to the workers: more than there are cores, so one
+# slow run does not leave the other cores idle.
+RELATE_PARTS = 8
 # Scores are rounded before sorting so ties, and near-ties that differ only in
 # float noise, are broken by id.
 DECIMALS = 6
@@ -86,23 +91,31 @@ def relate(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, ...]]:
     if k <= 0 or len(ordered) < 2:
         return {pid: () for pid in ids}
     matrix = _text_matrix(ordered)
+    retrieval = _Retrieval(matrix, max(CANDIDATES, 2 * k), RETRIEVAL_MAX_DF)
     links = _link_bonuses(ordered)
     topics = _TopicBonus(ordered)
-    related: dict[str, tuple[str, ...]] = {}
-    for rows, shortlists in _shortlists(matrix, max(CANDIDATES, 2 * k), RETRIEVAL_MAX_DF):
-        # Linked papers join the shortlist even when their text shares nothing.
-        lists = [
-            np.union1d(cols, np.fromiter(links.get(row, {}), dtype=np.int64))
-            for row, cols in zip(rows, shortlists)
-        ]
-        texts = _pair_dots(matrix, rows, lists)
-        for row, cols, text in zip(rows, lists, texts):
-            extra = links.get(row, {})
-            scores = text + topics.bonus(row, cols)
-            if extra:
-                scores = scores + np.array([extra.get(col, 0.0) for col in cols.tolist()])
-            related[ids[row]] = tuple(ids[col] for col in _best(cols, scores, k))
-    return related
+
+    def relate_rows(chunks: Sequence[tuple[int, int]]) -> dict[str, tuple[str, ...]]:
+        related: dict[str, tuple[str, ...]] = {}
+        for start, stop in chunks:
+            rows, shortlists = retrieval.shortlists(start, stop)
+            # Linked papers join the shortlist even when their text shares nothing.
+            lists = [
+                np.union1d(cols, np.fromiter(links.get(row, {}), dtype=np.int64))
+                for row, cols in zip(rows, shortlists)
+            ]
+            texts = _pair_dots(matrix, rows, lists)
+            for row, cols, text in zip(rows, lists, texts):
+                extra = links.get(row, {})
+                scores = text + topics.bonus(row, cols)
+                if extra:
+                    scores = scores + np.array([extra.get(col, 0.0) for col in cols.tolist()])
+                related[ids[row]] = tuple(ids[col] for col in _best(cols, scores, k))
+        return related
+
+    # Rows are independent: runs of chunks go to the workers, in order.
+    parts = map_parts(relate_rows, split(retrieval.chunks, RELATE_PARTS), papers=len(ordered))
+    return {pid: ids for part in parts for pid, ids in part.items()}
 
 
 def tfidf_baseline(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, ...]]:
@@ -124,12 +137,12 @@ def tfidf_baseline(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, 
 
 def words(text: str) -> list[str]:
     """Return the lowercased content words of a text, plurals folded, in order."""
-    return [word for compound in _WORD.findall(_canonical(text).lower()) for word in _words_of(compound)]
+    return list(chain.from_iterable(map(_words_of, _WORD.findall(_canonical(text).lower()))))
 
 
 def method_names(text: str) -> list[str]:
     """Return the method-like tokens of a text and their camel-case pieces, lowercased."""
-    return [name for token in _NAME.findall(_canonical(text)) for name in _names_of(token)]
+    return list(chain.from_iterable(map(_names_of, _NAME.findall(_canonical(text)))))
 
 
 # A corpus repeats the same few hundred thousand tokens; caching their
@@ -201,12 +214,15 @@ def _text_matrix(papers: Sequence[Paper]) -> sparse.csr_matrix:
     titles = [paper.title for paper in papers]
     abstracts = [paper.abstract for paper in papers]
     both = [f"{paper.title} {paper.abstract}" for paper in papers]
-    blocks = [
-        _tfidf(titles, words, TITLE_WEIGHT),
-        _tfidf(abstracts, words, ABSTRACT_WEIGHT),
+    specs: list[tuple[list[str], Callable[[str], list[str]], float, bool]] = [
+        (titles, words, TITLE_WEIGHT, False),
+        (abstracts, words, ABSTRACT_WEIGHT, False),
         # A name counts once however often the abstract repeats it.
-        _tfidf(both, method_names, NAME_WEIGHT, binary=True),
+        (both, method_names, NAME_WEIGHT, True),
     ]
+    # The abstracts take the longest: one worker counts them while another
+    # does the rest.
+    blocks = map_parts(lambda spec: _tfidf(*spec), specs, papers=len(papers))
     return sparse.hstack(blocks, format="csr", dtype=np.float32)
 
 
@@ -214,40 +230,97 @@ def _tfidf(
     texts: list[str], analyzer: Callable[[str], list[str]], weight: float, binary: bool = False
 ) -> sparse.csr_matrix:
     """Return L2-normalised TF-IDF rows scaled by the square root of weight."""
+    counts = _term_counts(texts, analyzer, binary)
+    if counts.shape[1] == 0:
+        return sparse.csr_matrix((len(texts), 0), dtype=np.float32)
+    # What TfidfVectorizer does after counting, with its defaults.
+    transformer = TfidfTransformer().fit(counts)
+    return transformer.transform(counts, copy=False) * np.float32(math.sqrt(weight))
+
+
+def _term_counts(
+    texts: list[str], analyzer: Callable[[str], list[str]], binary: bool
+) -> sparse.csr_matrix:
+    """Return the term counts of each text, one column per term in sorted order.
+
+    The matrix is exactly the one sklearn's CountVectorizer builds, down to
+    the order of the entries within a row (which the float sums of the
+    scores follow), but a text's terms are counted by Counter in C rather
+    than one at a time in Python.
+    """
     # Texts are tokenised one at a time: token lists for 50,000 abstracts
     # would take more memory than the whole matrix.
-    if not any(analyzer(text) for text in texts):
-        return sparse.csr_matrix((len(texts), 0), dtype=np.float32)
-    vectorizer = TfidfVectorizer(analyzer=analyzer, binary=binary, dtype=np.float32)
-    return vectorizer.fit_transform(texts) * np.float32(math.sqrt(weight))
+    # Each new term gets the next number, in order of first appearance.
+    vocabulary: defaultdict[str, int] = defaultdict()
+    vocabulary.default_factory = vocabulary.__len__
+    indices: list[int] = []
+    values: list[int] = []
+    indptr = [0]
+    for text in texts:
+        counts = Counter(analyzer(text))
+        indices += [vocabulary[term] for term in counts]
+        values += counts.values()
+        indptr.append(len(indices))
+    matrix = sparse.csr_matrix(
+        (
+            np.array(values, dtype=np.float32),
+            np.array(indices, dtype=np.int32),
+            np.array(indptr, dtype=np.int32),
+        ),
+        shape=(len(texts), len(vocabulary)),
+    )
+    matrix.sort_indices()
+    # Renumber the terms in sorted order, keeping each row's entries in the
+    # order of first appearance, as CountVectorizer does.
+    renumber = np.empty(len(vocabulary), dtype=np.int32)
+    for new, term in enumerate(sorted(vocabulary)):
+        renumber[vocabulary[term]] = new
+    matrix.indices = renumber[matrix.indices]
+    if binary:
+        matrix.data.fill(1)
+    return matrix
 
 
 def _shortlists(
     matrix: sparse.csr_matrix, m: int, max_df: int | None
 ) -> Iterator[tuple[list[int], list[np.ndarray]]]:
     """Yield chunks of rows, each row with its best m other rows by dot product."""
-    n = matrix.shape[0]
-    df = matrix.getnnz(axis=0)
-    if max_df is not None and n > max_df:
-        # Common terms still count in the exact score; they just propose no pairs.
-        matrix = matrix[:, np.flatnonzero(df <= max_df)].tocsr()
-        df = df[df <= max_df]
-    transposed = matrix.T.tocsr()
-    # A row's product has at most the summed df of its terms as nonzeros, and at
-    # most n; chunks are cut so those bounds fit CHUNK_NONZEROS.
-    ones = np.ones(matrix.nnz, dtype=np.float32)
-    binary = sparse.csr_matrix((ones, matrix.indices, matrix.indptr), shape=matrix.shape)
-    bound = np.minimum(binary @ df.astype(np.float64), n)
-    for start, stop in _chunks(bound, CHUNK_NONZEROS):
-        product = (matrix[start:stop] @ transposed).tocsr()
+    retrieval = _Retrieval(matrix, m, max_df)
+    for start, stop in retrieval.chunks:
+        yield retrieval.shortlists(start, stop)
+
+
+class _Retrieval:
+    """Find each row's best m other rows by dot product, a chunk of rows at a time."""
+
+    def __init__(self, matrix: sparse.csr_matrix, m: int, max_df: int | None) -> None:
+        n = matrix.shape[0]
+        df = matrix.getnnz(axis=0)
+        if max_df is not None and n > max_df:
+            # Common terms still count in the exact score; they just propose no pairs.
+            matrix = matrix[:, np.flatnonzero(df <= max_df)].tocsr()
+            df = df[df <= max_df]
+        self.matrix = matrix
+        self.transposed = matrix.T.tocsr()
+        self.m = m
+        # A row's product has at most the summed df of its terms as nonzeros, and at
+        # most n; chunks are cut so those bounds fit CHUNK_NONZEROS.
+        ones = np.ones(matrix.nnz, dtype=np.float32)
+        binary = sparse.csr_matrix((ones, matrix.indices, matrix.indptr), shape=matrix.shape)
+        bound = np.minimum(binary @ df.astype(np.float64), n)
+        self.chunks = list(_chunks(bound, CHUNK_NONZEROS))
+
+    def shortlists(self, start: int, stop: int) -> tuple[list[int], list[np.ndarray]]:
+        """Return the rows from start to stop, each with its best m other rows."""
+        product = (self.matrix[start:stop] @ self.transposed).tocsr()
         rows, lists = [], []
         for offset in range(stop - start):
             lo, hi = product.indptr[offset], product.indptr[offset + 1]
             cols = product.indices[lo:hi].astype(np.int64)
             keep = cols != start + offset
             rows.append(start + offset)
-            lists.append(np.array(_best(cols[keep], product.data[lo:hi][keep], m), dtype=np.int64))
-        yield rows, lists
+            lists.append(np.array(_best(cols[keep], product.data[lo:hi][keep], self.m), dtype=np.int64))
+        return rows, lists
 
 
 def _pair_dots(

@@ -188,9 +188,11 @@ def split_abstract(abstract: str) -> tuple[str, str]:
     """Split an abstract into the first sentences (about SUMMARY_CHARS) and the rest."""
     if len(abstract) <= SUMMARY_CHARS * 1.5:
         return abstract, ""
-    for match in _SENTENCE_END.finditer(abstract):
-        if match.start() >= SUMMARY_CHARS:
-            return abstract[: match.start()], abstract[match.end() :]
+    # A sentence end that starts before SUMMARY_CHARS cannot be found from
+    # there: its look-behind would need the full stop inside the spaces.
+    match = _SENTENCE_END.search(abstract, SUMMARY_CHARS)
+    if match:
+        return abstract[: match.start()], abstract[match.end() :]
     return abstract, ""
 
 
@@ -235,6 +237,7 @@ class Renderer:
         self.config = config
         self.papers = sorted(papers, key=_newest_first)
         self.by_id = {paper.id: paper for paper in papers}
+        self.anchors = {paper.id: _safe_id(paper.id) for paper in papers}
         self.matches = matches
         self.env = environment
         self.use_directory_urls = use_directory_urls
@@ -251,7 +254,7 @@ class Renderer:
     def href(self, paper_id: str, here: str | None) -> Markup:
         """Return the link from page `here` to a paper's full entry."""
         page = self.paging.page_of[paper_id]
-        anchor = _safe_id(paper_id)
+        anchor = self.anchors[paper_id]
         return Markup(f"#{anchor}" if page == here else f"{relative(page, here)}#{anchor}")
 
     def ref(self, paper_id: str, here: str | None) -> PaperRef:
@@ -279,7 +282,7 @@ class Renderer:
             for m in self.matches.get(paper.id, ())
         )
         return PaperView(
-            id=_safe_id(paper.id),
+            id=self.anchors[paper.id],
             title=paper.title,
             summary=summary,
             more=more,
@@ -487,6 +490,10 @@ class Renderer:
             return f"../{page_url(page, self.use_directory_urls)}"
 
         entries = {paper.id: entry(paper) for paper in self.papers}
+        by_topic: dict[str, list[FeedEntry]] = defaultdict(list)
+        for paper in self.papers:
+            for topic_id in dict.fromkeys(paper.topics):
+                by_topic[topic_id].append(entries[paper.id])
         files = {
             ALL_FEED: atom_feed(
                 "all", self.config.title, self.config.description,
@@ -494,10 +501,9 @@ class Renderer:
             )
         }
         for topic in self.config.topics:
-            members = [entries[p.id] for p in self.papers if topic.id in p.topics]
             files[f"{FEED_FOLDER}/{topic.id}.xml"] = atom_feed(
                 topic.id, f"{self.config.title}: {topic.title}", topic.description,
-                f"{topic.id}.xml", page_href(topic_page(topic.id)), members,
+                f"{topic.id}.xml", page_href(topic_page(topic.id)), by_topic[topic.id],
             )
         return files
 

@@ -1,0 +1,70 @@
+"""Spread a stage's pure work over the machine's cores, results in input order.
+
+Workers are forked, so they inherit the function and everything it reads
+(the corpus, a matrix) without copying or pickling it; only each part and its
+result cross between processes. Forking is only safe in a process with one
+thread, so anywhere else (``mkdocs serve`` runs a server thread) and on
+platforms without fork the parts run one after another in this process. The
+results are the same either way.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+Part = TypeVar("Part")
+Result = TypeVar("Result")
+
+# Below this many papers, starting workers costs more than it saves.
+MIN_PAPERS = 2000
+
+# The function the forked workers run; set only while a pool is open.
+_function: Callable[[Any], Any] | None = None
+
+
+def worker_count() -> int:
+    """Return how many processes may run parts at once (1 when forking is not safe)."""
+    if (
+        "fork" not in multiprocessing.get_all_start_methods()
+        or threading.active_count() > 1
+        or multiprocessing.current_process().daemon  # a worker cannot have workers
+    ):
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def map_parts(
+    function: Callable[[Part], Result], parts: Sequence[Part], papers: int = MIN_PAPERS
+) -> list[Result]:
+    """Return ``[function(part) for part in parts]``, computed by forked workers when there are cores to spare.
+
+    ``papers`` is the size of the corpus the work is about: small ones run here.
+    """
+    global _function
+    workers = min(worker_count(), len(parts)) if papers >= MIN_PAPERS else 1
+    if workers < 2:
+        return [function(part) for part in parts]
+    _function = function
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            # imap hands results (and errors) back in order, so a failing
+            # build reports the same error whichever worker finished first.
+            return list(pool.imap(_call, parts, chunksize=1))
+    finally:
+        _function = None
+
+
+def _call(part: Any) -> Any:
+    assert _function is not None
+    return _function(part)
+
+
+def split(items: Sequence[Part], count: int) -> list[Sequence[Part]]:
+    """Cut items into at most count runs of consecutive items of about equal length."""
+    count = max(1, min(count, len(items)))
+    bounds = [len(items) * i // count for i in range(count + 1)]
+    return [items[lo:hi] for lo, hi in zip(bounds, bounds[1:])]

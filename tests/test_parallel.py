@@ -1,0 +1,55 @@
+"""Work spread over forked workers gives the same results as run in this process."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator import parallel, related, topics
+from generator.config import Topic
+from generator.models import Origin, Paper
+from generator.parallel import map_parts, split
+
+
+def test_split_keeps_order_and_every_item():
+    runs = split(range(10), 3)
+    assert [list(run) for run in runs] == [[0, 1, 2], [3, 4, 5], [6, 7, 8, 9]]
+    assert split([1, 2], 5) == [[1], [2]]
+    assert split([], 4) == [[]]
+
+
+def test_map_parts_returns_results_in_order():
+    offset = 100  # read from the forked workers' copy of this frame
+    assert map_parts(lambda n: n + offset, range(7), papers=parallel.MIN_PAPERS) == list(range(100, 107))
+
+
+def test_map_parts_raises_what_a_part_raises():
+    def fail(n: int) -> int:
+        raise ValueError(f"part {n}")
+
+    with pytest.raises(ValueError, match="part 0"):
+        map_parts(fail, [0, 1], papers=parallel.MIN_PAPERS)
+
+
+def _corpus(n: int) -> list[Paper]:
+    words = ["cache", "kernel", "quantization", "serving", "sparse", "attention", "decoding", "memory"]
+    papers = []
+    for i in range(n):
+        title = f"SnapKV{i % 7}: {words[i % 8]} and {words[(i * 3) % 8]} for models"
+        abstract = " ".join(words[(i + j) % 8] for j in range(i % 5 + 3)) + f" with FastX{i % 11}."
+        papers.append(Paper(key=f"k{i}", id=f"p{i:03d}", title=title, abstract=abstract, origins=(Origin("a.txt", i + 1),)))
+    return papers
+
+
+def test_relate_and_classify_are_the_same_in_workers(monkeypatch):
+    papers = _corpus(120)
+    taxonomy = (
+        Topic(id="kv", title="KV", match=("cache", "memory")),
+        Topic(id="kernels", title="Kernels", match=("kernel",), regex=r"sparse\s+attention"),
+    )
+    monkeypatch.setattr(related, "CHUNK_NONZEROS", 50)  # many chunks, so many parts
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 10**9)
+    alone = (related.relate(papers, 5), topics.classify(papers, taxonomy))
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
+    spread = (related.relate(papers, 5), topics.classify(papers, taxonomy))
+    assert spread == alone
+    assert list(spread[0]) == list(alone[0])
