@@ -20,6 +20,7 @@ from .links import paper_links
 from .mentions import find_mentions
 from .models import Link, Origin, Paper, Record, Rejection
 from .output import WriteResult, write_tree
+from .parallel import map_parts, split
 from .read_common import ListingResult
 from .readers import ListingError, decode_listing, read_listing
 from .related import relate
@@ -30,6 +31,7 @@ from .overrides import apply_overrides
 from .topics import Assignment, Match, classify
 
 log = logging.getLogger(__name__)
+LINK_PARTS = 4  # runs of papers whose links forked workers find
 
 
 class SourceError(Exception):
@@ -121,11 +123,16 @@ class StageCache:
             self.listings[source] = _read_source(source)
         return self.listings[source]
 
-    def paper_links(self, paper: Paper) -> tuple[Link, ...]:
-        key = (paper.title, paper.abstract, paper.urls, paper.arxiv_id)
-        if key not in self.links:
-            self.links[key] = tuple(paper_links(*key))
-        return self.links[key]
+    def paper_links(self, papers: list[Paper]) -> list[tuple[Link, ...]]:
+        keys = [(paper.title, paper.abstract, paper.urls, paper.arxiv_id) for paper in papers]
+        missing = list(dict.fromkeys(key for key in keys if key not in self.links))
+
+        def find(numbers: range) -> list[tuple[Link, ...]]:
+            return [tuple(paper_links(*missing[number])) for number in numbers]
+
+        parts = map_parts(find, split(range(len(missing)), LINK_PARTS), papers=len(missing))
+        self.links.update(zip(missing, (links for part in parts for links in part)))
+        return [self.links[key] for key in keys]
 
     def classify(self, papers: list[Paper], topics: tuple[Topic, ...]) -> dict[str, Assignment]:
         if topics != self.topics:
@@ -216,7 +223,7 @@ def build_digest(
     on_step("merge")
     papers = merge_records(records)
     on_step("links")
-    papers = [replace(paper, links=cache.paper_links(paper)) for paper in papers]
+    papers = [replace(paper, links=links) for paper, links in zip(papers, cache.paper_links(papers))]
     on_step("mentions")
     mentions = find_mentions(papers)
     papers = [replace(paper, mentions=mentions.get(paper.id, ())) for paper in papers]

@@ -23,6 +23,7 @@ from .config import DigestConfig, Topic
 from .escape import finalize, html_attr
 from .feeds import FEED_FOLDER, FeedEntry, atom_feed
 from .models import Link, Paper
+from .parallel import map_parts, split
 from .paging import Paging, assign_pages, date_parts, newest_keys
 from .search_index import SearchPage, SearchPaper
 from .topics import Match
@@ -44,6 +45,7 @@ LATEST_COUNT = 10
 # papers-with-code table splits by year past this many rows (about 1 MB).
 NEW_PAPERS_SHOWN = 300
 CODE_ROWS_PER_PAGE = 1000
+RENDER_PARTS = 8  # runs of topic pages handed to the workers
 # The abstract shows this much before "Read more".
 SUMMARY_CHARS = 280
 _SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -362,8 +364,14 @@ class Renderer:
         template = self.env.get_template("topic.md.j2")
         files: dict[str, str] = {}
         pages = digest.topics + ([digest.unsorted] if digest.unsorted.count else []) + self.part_views
-        for topic in pages:
-            files[str(topic.page)] = template.render(digest=digest, topic=topic)
+
+        def render_pages(numbers: range) -> list[str]:
+            return [template.render(digest=digest, topic=pages[number]) for number in numbers]
+
+        # Topic pages are most of the work; large digests render them in forked workers.
+        parts = map_parts(render_pages, split(range(len(pages)), RENDER_PARTS), papers=len(self.papers))
+        for topic, text in zip(pages, (text for part in parts for text in part)):
+            files[str(topic.page)] = text
         files.update(self.code_pages())
         days = self.listing_days()
         files[NEW_PAGE] = self.env.get_template("new.md.j2").render(
@@ -537,5 +545,7 @@ def papers_json(
         }
         for paper in sorted(papers, key=lambda p: p.id)
     ]
-    # One paper per line: readable, diff-friendly, and written by the C encoder.
-    return "[\n" + ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n]\n"
+    # One paper per line: readable, diff-friendly, and written by the C encoder
+    # (one encoder for all rows; json.dumps would make one per row).
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    return "[\n" + ",\n".join(encode(row) for row in rows) + "\n]\n"
