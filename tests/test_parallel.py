@@ -53,3 +53,20 @@ def test_relate_and_classify_are_the_same_in_workers(monkeypatch):
     spread = (related.relate(papers, 5), topics.classify(papers, taxonomy))
     assert spread == alone
     assert list(spread[0]) == list(alone[0])
+
+
+def test_the_whole_digest_is_the_same_built_by_workers(monkeypatch):
+    from generator.config import load_config
+    from generator.pipeline import load_digest
+
+    from .conftest import PROJECT
+
+    config = load_config(PROJECT / "digest.yml")
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 10**9)
+    alone = load_digest(config)
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
+    if parallel.worker_count() < 2:
+        pytest.skip("one core: nothing runs in workers")
+    spread = load_digest(config)
+    assert spread.files == alone.files
+    assert spread.report.to_json() == alone.report.to_json()
