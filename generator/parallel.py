@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 Part = TypeVar("Part")
 Result = TypeVar("Result")
@@ -63,8 +63,51 @@ def _call(part: Any) -> Any:
     return _function(part)
 
 
+def _run() -> Any:
+    assert _function is not None
+    return _function()
+
+
 def split(items: Sequence[Part], count: int) -> list[Sequence[Part]]:
     """Cut items into at most count runs of consecutive items of about equal length."""
     count = max(1, min(count, len(items)))
     bounds = [len(items) * i // count for i in range(count + 1)]
     return [items[lo:hi] for lo, hi in zip(bounds, bounds[1:])]
+
+
+class Background(Generic[Result]):
+    """A pure computation started in a forked worker now and collected later.
+
+    Like map_parts it runs in this process instead (at once) when forking is
+    not safe or the corpus is small.
+    """
+
+    def __init__(self, function: Callable[[], Result], papers: int = MIN_PAPERS) -> None:
+        global _function
+        self._pool: Any = None
+        if papers < MIN_PAPERS or worker_count() < 2:
+            self._value = function()
+            return
+        _function = function
+        try:
+            # The worker is forked here, so it already holds the function.
+            self._pool = multiprocessing.get_context("fork").Pool(1)
+        finally:
+            _function = None
+        self._pending = self._pool.apply_async(_run)
+
+    def result(self) -> Result:
+        """Wait for the computation and return its value (or raise its error)."""
+        if self._pool is not None:
+            try:
+                self._value = self._pending.get()
+            finally:
+                self.cancel()
+        return self._value
+
+    def cancel(self) -> None:
+        """Stop the worker, if one is still running."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None

@@ -19,7 +19,9 @@ from mkdocs.utils import get_relative_url
 
 from .config import ConfigError, Topic, display_path, load_config
 from .nav import digest_nav
-from .output import UnsafePathError
+from .output import UnsafePathError, write_tree
+from .parallel import Background
+from .search_index import FOLDER as SEARCH_FOLDER
 from .pipeline import Digest, SourceError, StageCache, load_digest, source_folder, write_generated
 from .preview import GeneratedFile, PreviewState, nav_labels, signature
 from .escape import html_attr
@@ -63,6 +65,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.preview = PreviewState()
         self.shaping: list[Path] = []
         self.worker_missing = False
+        self.search_job: Background[dict[str, str]] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup also keeps this instance alive across `serve` rebuilds.
@@ -128,9 +131,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"{ASSET_FOLDER}/{asset.name}", abs_src_path=str(asset)))
         if self.search:
-            for uri, content in sorted(self.digest.search_files().items()):
-                generated[uri] = content
-                files.append(GeneratedFile.generated(config, uri, content=content))
+            # Built beside MkDocs' page rendering, written in on_post_build.
+            self.search_job = Background(self.digest.search_files, papers=len(self.digest.papers))
         if self.dirty:
             labels = nav_labels(f for f in files.documentation_pages() if f.src_uri not in generated)
             shape = signature(self.shaping, [json.dumps(config.nav), *labels])
@@ -200,6 +202,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         # What the failed build meant to write may be missing: rebuild it all next time.
         self.preview = PreviewState()
+        if self.search_job is not None:
+            self.search_job.cancel()
+            self.search_job = None
 
     def _topic_of(self, page: Page, folder: str) -> Topic | None:
         assert self.digest is not None
@@ -223,6 +228,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.search_job is not None:
+            files, self.search_job = self.search_job.result(), None
+            prefix = f"{SEARCH_FOLDER}/"
+            write_tree({path.removeprefix(prefix): text for path, text in files.items()}, Path(config.site_dir) / SEARCH_FOLDER)
         if self.digest is not None and self.config.report:
             path = Path(config.config_file_path).parent / self.config.report
             path.write_text(self.digest.report.to_json(), encoding="utf-8")

@@ -70,3 +70,16 @@ def test_the_whole_digest_is_the_same_built_by_workers(monkeypatch):
     spread = load_digest(config)
     assert spread.files == alone.files
     assert spread.report.to_json() == alone.report.to_json()
+
+
+def test_background_gives_its_value_or_its_error_forked_or_not(monkeypatch):
+    values = list(range(5))  # read from the forked worker's copy of this frame
+    for papers in (1, parallel.MIN_PAPERS):
+        assert parallel.Background(lambda: [v * 2 for v in values], papers=papers).result() == [0, 2, 4, 6, 8]
+
+    def fail() -> None:
+        raise ValueError("no index")
+
+    for papers in (1, parallel.MIN_PAPERS):
+        with pytest.raises(ValueError, match="no index"):
+            parallel.Background(fail, papers=papers).result()
