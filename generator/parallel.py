@@ -3,15 +3,17 @@
 Workers are forked, so they inherit the function and everything it reads
 (the corpus, a matrix) without copying or pickling it; only each part and its
 result cross between processes. Forking is only safe in a process with one
-thread, so anywhere else (``mkdocs serve`` runs a server thread) and on
-platforms without fork the parts run one after another in this process. The
-results are the same either way.
+thread, and only on Linux is it Python's default (macOS system libraries are
+not fork-safe), so anywhere else (``mkdocs serve`` runs a server thread;
+macOS, Windows) the parts run one after another in this process. The results
+are the same either way.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
@@ -29,7 +31,8 @@ _function: Callable[[Any], Any] | None = None
 def worker_count() -> int:
     """Return how many processes may run parts at once (1 when forking is not safe)."""
     if (
-        "fork" not in multiprocessing.get_all_start_methods()
+        # Elsewhere (macOS) a forked child can hang in system libraries.
+        not sys.platform.startswith("linux")
         or threading.active_count() > 1
         or multiprocessing.current_process().daemon  # a worker cannot have workers
     ):
