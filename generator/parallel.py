@@ -47,16 +47,21 @@ def map_parts(
 
     ``papers`` is the size of the corpus the work is about: small ones run here.
     """
-    global _function
     workers = min(worker_count(), len(parts)) if papers >= MIN_PAPERS else 1
     if workers < 2:
         return [function(part) for part in parts]
+    with _fork_pool(function, workers) as pool:
+        # imap hands results (and errors) back in order, so a failing
+        # build reports the same error whichever worker finished first.
+        return list(pool.imap(_call, parts, chunksize=1))
+
+
+def _fork_pool(function: Callable[..., Any], workers: int) -> Any:
+    """Fork a pool of workers that hold function (the pool forks them as it starts)."""
+    global _function
     _function = function
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            # imap hands results (and errors) back in order, so a failing
-            # build reports the same error whichever worker finished first.
-            return list(pool.imap(_call, parts, chunksize=1))
+        return multiprocessing.get_context("fork").Pool(workers)
     finally:
         _function = None
 
@@ -86,17 +91,11 @@ class Background(Generic[Result]):
     """
 
     def __init__(self, function: Callable[[], Result], papers: int = MIN_PAPERS) -> None:
-        global _function
         self._pool: Any = None
         if papers < MIN_PAPERS or worker_count() < 2:
             self._value = function()
             return
-        _function = function
-        try:
-            # The worker is forked here, so it already holds the function.
-            self._pool = multiprocessing.get_context("fork").Pool(1)
-        finally:
-            _function = None
+        self._pool = _fork_pool(function, 1)
         self._pending = self._pool.apply_async(_run)
 
     def result(self) -> Result:
