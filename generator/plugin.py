@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +68,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.shaping: list[Path] = []
         self.worker_missing = False
         self.search_job: Background[dict[str, str]] | None = None
+        # A fast preview update (pipeline.update_digest) is followed by a full
+        # build, which writing this file (watched in on_serve) starts.
+        self.full_build_trigger: Path | None = None
+        self.full_build_due = False
+        self.shape = b""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup also keeps this instance alive across `serve` rebuilds.
@@ -84,16 +91,6 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                 f"{display_path(digest_config.path)}: `output: {digest_config.output}` is not inside the "
                 f"MkDocs docs_dir '{config.docs_dir}'. Put generated pages under docs/."
             )
-        try:
-            self.digest = load_digest(digest_config, config.use_directory_urls, cache=self.cache)
-            # The build reads pages from memory (on_files); the copy on disk is
-            # for the curator. Writing it while serving would wake the watcher.
-            if not self.serving:
-                write_generated(self.digest)
-        except (SourceError, UnsafePathError) as error:
-            raise PluginError(str(error)) from None
-        for message in self.digest.report.warnings:
-            log.warning(message)
         overrides = [digest_config.root / "templates"]
         if config.theme.custom_dir:
             overrides.append(Path(config.theme.custom_dir))
@@ -101,6 +98,22 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             Path(config.config_file_path), digest_config.path,
             *sorted(path for folder in overrides if folder.is_dir() for path in folder.rglob("*")),
         ]
+        # Only listings changed since the last build: show their papers fast, then build it all.
+        shape, self.shape = self.shape, signature(self.shaping, [])
+        fast = self.dirty and self.full_build_trigger is not None and not self.full_build_due and shape == self.shape
+        try:
+            self.digest = load_digest(
+                digest_config, config.use_directory_urls, cache=self.cache, previous=self.digest if fast else None
+            )
+            # The build reads pages from memory (on_files); the copy on disk is
+            # for the curator. Writing it while serving would wake the watcher.
+            if not self.serving:
+                write_generated(self.digest)
+        except (SourceError, UnsafePathError) as error:
+            raise PluginError(str(error)) from None
+        self.full_build_due = not self.digest.exact
+        for message in self.digest.report.warnings:
+            log.warning(message)
         self.folder = folder = output.relative_to(Path(config.docs_dir).resolve()).as_posix()
         config.nav = digest_nav(config.nav, self.digest, folder, Path(config.docs_dir))
         for extension in REQUIRED_EXTENSIONS:
@@ -130,14 +143,15 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             files.append(file)
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"{ASSET_FOLDER}/{asset.name}", abs_src_path=str(asset)))
-        if self.search:
-            # Built beside MkDocs' page rendering, written in on_post_build.
-            self.search_job = Background(self.digest.search_files, papers=len(self.digest.papers))
         if self.dirty:
             labels = nav_labels(f for f in files.documentation_pages() if f.src_uri not in generated)
             shape = signature(self.shaping, [json.dumps(config.nav), *labels])
             skipped = self.preview.update(files, generated, shape, config.site_dir)
             log.info("Preview: %d of %d generated files unchanged, not rebuilt.", skipped, len(generated))
+        # A fast update keeps the search index, unless the site folder was emptied.
+        if self.search and (self.digest.exact or not (Path(config.site_dir) / SEARCH_FOLDER).is_dir()):
+            # Built beside MkDocs' page rendering, written in on_post_build.
+            self.search_job = Background(self.digest.search_files, papers=len(self.digest.papers))
         return files
 
     def on_page_markdown(
@@ -225,7 +239,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             server.watch(str(folder))
         if (root / "templates").is_dir():
             server.watch(str(root / "templates"))
+        self.full_build_trigger = Path(tempfile.mkdtemp(prefix="topic-digest-serve-")) / "full-build"
+        server.watch(str(self.full_build_trigger.parent))
         return server
+
+    def on_shutdown(self) -> None:
+        if self.full_build_trigger is not None:
+            shutil.rmtree(self.full_build_trigger.parent, ignore_errors=True)
+            self.full_build_trigger = None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.search_job is not None:
@@ -235,6 +256,12 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if self.digest is not None and self.config.report:
             path = Path(config.config_file_path).parent / self.config.report
             path.write_text(self.digest.report.to_json(), encoding="utf-8")
+        if self.full_build_due and self.full_build_trigger is not None:
+            log.info(
+                "Preview: new papers shown; related papers, mentions, feeds, papers.json and search follow "
+                "in a full build now."
+            )
+            self.full_build_trigger.write_text(str(len(self.digest.papers) if self.digest else 0))
 
 
 def _material_search(config: MkDocsConfig) -> bool:

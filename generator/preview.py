@@ -35,11 +35,6 @@ class GeneratedFile(File):
         return not (self.unchanged and os.path.isfile(self.abs_dest_path))
 
 
-def fingerprint(content: str | bytes) -> bytes:
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
 def nav_labels(pages: Iterable[File]) -> list[str]:
     """Return each hand-written page's path and the title the nav may show for it."""
     labels = []
@@ -68,7 +63,9 @@ class PreviewState:
     """What the last build of a serve session wrote: the signature and each generated file."""
 
     signature: bytes = b""
-    built: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    # The text itself, not a hash: a fast preview update hands back most of
+    # the same str objects, which compare in no time.
+    built: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def update(self, files: Files, generated: dict[str, str], new_signature: bytes, site_dir: str) -> int:
         """Mark unchanged generated files, force hand-written pages, drop stale output; return files skipped."""
@@ -82,10 +79,11 @@ class PreviewState:
         for file in files:
             if file.src_uri in generated:
                 assert isinstance(file, GeneratedFile)
-                mark = fingerprint(generated[file.src_uri])
-                file.unchanged = previous.get(file.src_uri, (b"", ""))[0] == mark
+                content = generated[file.src_uri]
+                before = previous.get(file.src_uri)
+                file.unchanged = before is not None and before[0] == content
                 skipped += not file.is_modified()
-                self.built[file.src_uri] = (mark, file.abs_dest_path)
+                self.built[file.src_uri] = (content, file.abs_dest_path)
             elif file.is_documentation_page() and os.path.isfile(file.abs_dest_path):
                 os.remove(file.abs_dest_path)
         for uri, (_, dest) in previous.items():

@@ -12,6 +12,7 @@ import json
 import posixpath
 import re
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -235,7 +236,9 @@ class Renderer:
         matches: dict[str, tuple[Match, ...]],
         environment: jinja2.Environment,
         use_directory_urls: bool = True,
+        changed: Collection[str] | None = None,
     ) -> None:
+        """With ``changed`` paper ids, render_pages() renders only the pages that show those papers."""
         self.config = config
         self.papers = sorted(papers, key=_newest_first)
         self.by_id = {paper.id: paper for paper in papers}
@@ -251,6 +254,7 @@ class Renderer:
         self.mentioned_by = mentioned_by
         pages = {t.id: topic_page(t.id) for t in [*config.topics, UNSORTED]}
         self.paging: Paging = assign_pages(self.papers, pages, config.page_size)
+        self.shown: set[str] | None = None if changed is None else self._pages_showing(changed)
         self.digest = self._digest_view()
 
     def href(self, paper_id: str, here: str | None) -> Markup:
@@ -265,6 +269,27 @@ class Renderer:
 
     def topic_ref(self, topic_id: str, here: str | None = None) -> PaperRef:
         return PaperRef(self.topics[topic_id].title, Markup(relative(topic_page(topic_id), here)))
+
+    def line_page(self, topic_id: str, paper: Paper) -> str:
+        """Return the page of a topic that shows a paper: its full entry or a short line."""
+        topic_id = topic_id if topic_id in self.topics else UNSORTED.id
+        if topic_id in self.paging.parts:
+            return f"{topic_page(topic_id).removesuffix('.md')}/{self.paging.part_key(topic_id, paper)}.md"
+        return topic_page(topic_id)
+
+    def _pages_showing(self, paper_ids: Collection[str]) -> set[str]:
+        """Return the pages that show or count any of the papers: theirs, and their topics' and parents' main pages."""
+        pages: set[str] = set()
+        for paper_id in paper_ids:
+            paper = self.by_id[paper_id]
+            for topic_id in paper.topics or (UNSORTED.id,):
+                pages.add(self.line_page(topic_id, paper))
+                pages.add(topic_page(topic_id if topic_id in self.topics else UNSORTED.id))
+                parent = self.topics[topic_id].parent if topic_id in self.topics else None
+                while parent in self.topics:
+                    pages.add(topic_page(parent))
+                    parent = self.topics[parent].parent
+        return pages
 
     def paper_view(self, paper: Paper) -> PaperView:
         here = self.paging.page_of[paper.id]
@@ -332,17 +357,17 @@ class Renderer:
                     for page, label in labels.items()
                 ]
         self.part_views = list(parts.values())
+        on_page = {str(view.page): view for view in [*views.values(), unsorted, *self.part_views]}
         for paper in self.papers:
             for index, topic_id in enumerate(paper.topics or (UNSORTED.id,)):
-                view = views.get(topic_id, unsorted)
-                view.total += 1
-                if view.parts:
-                    stem = str(view.page).removesuffix(".md")
-                    view = parts[f"{stem}/{self.paging.part_key(topic_id, paper)}.md"]
+                views.get(topic_id, unsorted).total += 1
+                page = self.line_page(topic_id, paper)
+                if self.shown is not None and page not in self.shown:
+                    continue
                 if index == 0:
-                    view.entries.append(self.paper_view(paper))
+                    on_page[page].entries.append(self.paper_view(paper))
                 else:
-                    view.others.append(PaperRef(paper.title, self.href(paper.id, str(view.page)), _date(paper)))
+                    on_page[page].others.append(PaperRef(paper.title, self.href(paper.id, page), _date(paper)))
         dates = [p.listed or p.published for p in self.papers if p.listed or p.published]
         with_code = sum(1 for p in self.papers if any(link.kind == "code" for link in p.links))
         return DigestView(
@@ -360,28 +385,37 @@ class Renderer:
 
     def render(self) -> dict[str, str]:
         """Return every generated file, keyed by path relative to the output folder."""
+        files = self.render_pages()
+        files.update(self.render_site_pages())
+        files.update(self.feeds())
+        files["papers.json"] = papers_json(
+            self.papers, self.matches, self.paging.page_of, self.config.output, self.use_directory_urls
+        )
+        return files
+
+    def render_pages(self) -> dict[str, str]:
+        """Return the topic pages and their parts (only those showing `changed` papers, if given)."""
         digest = self.digest
         template = self.env.get_template("topic.md.j2")
-        files: dict[str, str] = {}
         pages = digest.topics + ([digest.unsorted] if digest.unsorted.count else []) + self.part_views
+        if self.shown is not None:
+            pages = [page for page in pages if str(page.page) in self.shown]
 
         def render_pages(numbers: range) -> list[str]:
             return [template.render(digest=digest, topic=pages[number]) for number in numbers]
 
         # Topic pages are most of the work; large digests render them in forked workers.
         parts = map_parts(render_pages, split(range(len(pages)), RENDER_PARTS), papers=len(self.papers))
-        for topic, text in zip(pages, (text for part in parts for text in part)):
-            files[str(topic.page)] = text
-        files.update(self.code_pages())
+        return {str(topic.page): text for topic, text in zip(pages, (text for part in parts for text in part))}
+
+    def render_site_pages(self) -> dict[str, str]:
+        """Return the pages about the whole digest: papers with code, new papers, the chart."""
+        files = self.code_pages()
         days = self.listing_days()
         files[NEW_PAGE] = self.env.get_template("new.md.j2").render(
-            digest=digest, days=days, shown=sum(len(day.papers) for day in days)
+            digest=self.digest, days=days, shown=sum(len(day.papers) for day in days)
         )
         files[CHART_FILE] = self.chart()
-        files.update(self.feeds())
-        files["papers.json"] = papers_json(
-            self.papers, self.matches, self.paging.page_of, self.config.output, self.use_directory_urls
-        )
         return files
 
     def search_entries(self) -> tuple[list[SearchPage], list[SearchPaper]]:

@@ -1,11 +1,11 @@
-"""The pipeline with a stage cache kept between builds, as `digest serve` keeps it."""
+"""The pipeline as `digest serve` runs it: a stage cache kept between builds, and fast preview updates."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from generator.config import load_config
-from generator.pipeline import StageCache, build_digest, load_sources
+from generator.pipeline import StageCache, build_digest, load_sources, update_digest
 
 from .conftest import PROJECT
 
@@ -38,3 +38,67 @@ def test_the_cache_forgets_removed_listings_and_a_changed_taxonomy():
     cold = build_digest(changed, sources[:1])
     assert warm.files == cold.files
     assert [p.topics for p in warm.papers] != [p.topics for p in before.papers]
+
+
+def _bundled():
+    config = load_config(PROJECT / "digest.yml")
+    sources, _ = load_sources(config)
+    return config, sources
+
+
+def test_a_fast_update_shows_new_papers_where_the_full_build_puts_them():
+    config, sources = _bundled()
+    previous = build_digest(config, sources[:-1])
+    fast = update_digest(previous, sources)
+    exact = build_digest(config, sources)
+    assert fast is not None and not fast.exact
+    new = {p.id for p in exact.papers} - {p.id for p in previous.papers}
+    assert new
+    assert fast.page_of == exact.page_of
+    assert [(p.id, p.topics) for p in fast.papers] == [(p.id, p.topics) for p in exact.papers]
+    for paper_id in new:
+        assert f"{{: #{paper_id} }}" in fast.files[fast.page_of[paper_id]]
+        assert f"#{paper_id})" in fast.files["new.md"]
+    rewritten = {name for name, text in fast.files.items() if text != previous.files[name]}
+    # Only pages that really change are rewritten; feeds, papers.json and search wait for the full build.
+    assert rewritten <= {name for name, text in exact.files.items() if text != previous.files.get(name)}
+    assert fast.files["papers.json"] == previous.files["papers.json"]
+    assert fast.search_papers is previous.search_papers
+    # The pages the fast update did not render are the very same text.
+    assert sum(fast.files[name] is previous.files[name] for name in previous.files) > len(previous.files) // 2
+
+
+def test_a_fast_update_without_changes_is_the_exact_digest():
+    config, sources = _bundled()
+    exact = build_digest(config, sources)
+    again = update_digest(exact, sources)
+    assert again is not None and again.exact
+    assert again.files == exact.files
+
+
+def test_a_fast_update_renders_a_changed_paper_again():
+    config, sources = _bundled()
+    exact = build_digest(config, sources)
+    paper = exact.papers[0]
+    # As if the last build had seen fewer upvotes for this paper.
+    stale = replace(exact, papers=[replace(paper, upvotes=(paper.upvotes or 0) + 7), *exact.papers[1:]])
+    fast = update_digest(stale, sources)
+    assert fast is not None and not fast.exact
+    page = exact.page_of[paper.id]
+    assert fast.files[page] == exact.files[page]
+
+
+def test_no_fast_update_when_a_paper_goes_away_or_an_entry_moves():
+    config, sources = _bundled()
+    exact = build_digest(config, sources)
+    assert update_digest(exact, sources[:-1]) is None
+    # A topic exactly full before the last listing splits by year after it,
+    # so links to its older entries on pages not rendered again would break.
+    before = build_digest(config, sources[:-1])
+    new = {p.id for p in exact.papers} - {p.id for p in before.papers}
+    topic = next(p.topics[0] for p in exact.papers if p.id in new and p.topics)
+    full = sum(1 for p in before.papers if p.topics[:1] == (topic,))
+    small = replace(config, page_size=full)
+    before = build_digest(small, sources[:-1])
+    assert before.page_of[next(p.id for p in before.papers if p.topics[:1] == (topic,))] == f"{topic}.md"
+    assert update_digest(before, sources) is None

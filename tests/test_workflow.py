@@ -95,16 +95,20 @@ def _wait_for(url: str, needle: str, seconds: float) -> bool:
 def test_serve_rebuilds_when_a_listing_is_added(tmp_path: Path):
     root = new_digest(tmp_path)
     port = _free_port()
+    log = (tmp_path / "serve.log").open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=root, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
         url = f"http://127.0.0.1:{port}/papers.json"
         assert _wait_for(url, '"id"', 60), "the preview server did not start"
         listing = "Daily Papers\n\nMay 8\n\nFreshKV: A Brand New Paper\n\nFreshKV compresses the KV cache.\n"
         (root / "data" / "sources" / "fresh.txt").write_text(listing, encoding="utf-8")
-        assert _wait_for(url, "FreshKV: A Brand New Paper", 60), "the new listing never showed up"
+        # A fast update shows the paper first; the full build after it updates papers.json.
+        assert _wait_for(f"http://127.0.0.1:{port}/digest/new/", "FreshKV", 60)
+        assert _wait_for(url, "FreshKV: A Brand New Paper", 60), "the full build never followed"
+        assert "Preview: new papers shown" in (tmp_path / "serve.log").read_text(encoding="utf-8")
         # Editing a hand-written page rebuilds it while every generated page is
         # skipped as unchanged: its nav must still name them all.
         index = root / "docs" / "index.md"
@@ -123,6 +127,7 @@ def test_serve_rebuilds_when_a_listing_is_added(tmp_path: Path):
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+        log.close()
 
 
 @pytest.mark.parametrize("theme", ["mkdocs", "readthedocs"])
