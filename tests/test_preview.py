@@ -92,3 +92,61 @@ def test_nav_labels_change_with_a_hand_written_title_only(tmp_path: Path):
     assert first == labels("# About us\n\nOther words, same title.\n")
     assert first != labels("# About the lab\n\nSome words.\n")
     assert labels("---\ntitle: Custom\n---\n# About us\n") == ["about.md\0Custom"]
+
+
+class ServeSession:
+    """Dirty builds of one MkDocs config in this process, as `digest serve` runs them."""
+
+    def __init__(self, root: Path) -> None:
+        from mkdocs.config import load_config
+
+        self.root = root
+        self.load = lambda: load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+        config = self.load()
+        config.plugins.on_startup(command="serve", dirty=True)
+        self.plugin = config.plugins["digest"]
+        self.build(config)
+        # What on_serve sets up: the file whose writing starts a full build.
+        self.plugin.full_build_trigger = root / "full-build"
+
+    def build(self, config: MkDocsConfig | None = None) -> bool:
+        """Build once; return whether the build asked for a full build after it."""
+        from mkdocs.commands.build import build
+
+        trigger = self.root / "full-build"
+        trigger.unlink(missing_ok=True)
+        config = config or self.load()
+        assert config.plugins["digest"] is self.plugin
+        build(config, dirty=True)
+        return trigger.exists()
+
+
+def test_serve_shows_a_new_listing_fast_then_builds_it_all(tmp_path: Path):
+    from .conftest import copy_project
+
+    root = copy_project(tmp_path)
+    sources = sorted((root / "data" / "sources").iterdir())
+    held = tmp_path / sources[-1].name
+    sources[-1].rename(held)
+    session = ServeSession(root)
+    before = session.plugin.digest
+    held.rename(sources[-1])
+    assert session.build(), "a new listing gets a fast update first"
+    fast = session.plugin.digest
+    assert not fast.exact and fast.files["papers.json"] == before.files["papers.json"]
+    new = {paper.id for paper in fast.papers} - {paper.id for paper in before.papers}
+    page = fast.page_of[sorted(new)[0]]
+    html = (root / "site" / "digest" / page.removesuffix(".md") / "index.html").read_text(encoding="utf-8")
+    assert f'id="{sorted(new)[0]}"' in html
+    assert not session.build(), "the full build asks for nothing more"
+    assert session.plugin.digest.exact
+    assert all(f'"id": "{paper_id}"' in session.plugin.digest.files["papers.json"] for paper_id in new)
+    # A removed listing, and then a template change, rebuild exactly with no fast step.
+    sources[-1].rename(held)
+    assert not session.build() and session.plugin.digest.exact
+    templates = root / "templates"
+    templates.mkdir()
+    (templates / "new.md.j2").write_text("# New papers\n\nCustom.\n", encoding="utf-8")
+    held.rename(sources[-1])
+    assert not session.build() and session.plugin.digest.exact
+    assert session.plugin.digest.files["new.md"] == "# New papers\n\nCustom.\n"
