@@ -284,11 +284,10 @@ class Renderer:
             paper = self.by_id[paper_id]
             for topic_id in paper.topics or (UNSORTED.id,):
                 pages.add(self.line_page(topic_id, paper))
-                pages.add(topic_page(topic_id if topic_id in self.topics else UNSORTED.id))
-                parent = self.topics[topic_id].parent if topic_id in self.topics else None
-                while parent in self.topics:
-                    pages.add(topic_page(parent))
-                    parent = self.topics[parent].parent
+                topic: str | None = topic_id
+                while topic:
+                    pages.add(topic_page(topic if topic in self.topics else UNSORTED.id))
+                    topic = self.topics[topic].parent if topic in self.topics else None
         return pages
 
     def paper_view(self, paper: Paper) -> PaperView:
