@@ -74,6 +74,21 @@ DECIMALS = 6
 _DROP = str.maketrans("", "", "$_^{}")
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _NAME = re.compile(r"\w+(?:[-.]\w+)*")
+# ASCII text (nearly every abstract) is tokenised by str.translate and
+# str.split, which run in C, to the very tokens _WORD and _NAME find: the
+# tables drop what _DROP drops, keep letters, digits and the joining marks,
+# and turn everything else into a space. A joining mark that is not between
+# two letters or digits then becomes a space too (see _split_joined).
+_ASCII_WORD_CHARS = {
+    code: None if chr(code) in "$_^{}" else chr(code).lower() if chr(code).isalnum() or chr(code) == "-" else " "
+    for code in range(128)
+}
+_ASCII_NAME_CHARS = {
+    code: None if chr(code) in "$_^{}" else chr(code) if chr(code).isalnum() or chr(code) in "-." else " "
+    for code in range(128)
+}
+_LOOSE_HYPHEN = re.compile(r"-(?![a-z0-9])")
+_LOOSE_JOINER = re.compile(r"[-.](?![A-Za-z0-9])")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 # Words every abstract in the field uses: idf shrinks them, but across two
 # hundred words they would still lend every pair of papers a little likeness.
@@ -137,12 +152,63 @@ def tfidf_baseline(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, 
 
 def words(text: str) -> list[str]:
     """Return the lowercased content words of a text, plurals folded, in order."""
-    return list(chain.from_iterable(map(_words_of, _WORD.findall(_canonical(text).lower()))))
+    return list(chain.from_iterable(map(_words_of, _word_tokens(text))))
 
 
 def method_names(text: str) -> list[str]:
     """Return the method-like tokens of a text and their camel-case pieces, lowercased."""
-    return list(chain.from_iterable(map(_names_of, _NAME.findall(_canonical(text)))))
+    return list(chain.from_iterable(map(_names_of, _name_tokens(text))))
+
+
+def _word_counts(text: str) -> dict[str, int]:
+    """Return how often each of words(text) occurs, in order of first appearance."""
+    counts: dict[str, int] = {}
+    # Each distinct token is analysed once; its words come out in the same
+    # first-appearance order as from the whole token stream.
+    for token, count in Counter(_word_tokens(text)).items():
+        for word in _words_of(token):
+            counts[word] = counts.get(word, 0) + count
+    return counts
+
+
+def _name_presence(text: str) -> dict[str, int]:
+    """Return each of method_names(text) once (with count 1), in order of first appearance."""
+    tokens = dict.fromkeys(_name_tokens(text))
+    # A token without an uppercase letter names nothing (see _is_method_like).
+    return dict.fromkeys(
+        chain.from_iterable(map(_names_of, [token for token in tokens if not token.islower()])), 1
+    )
+
+
+def _word_tokens(text: str) -> list[str]:
+    """Return _WORD's tokens of the canonical, lowercased text."""
+    if not text.isascii():
+        return _WORD.findall(_canonical(text).lower())
+    return _split_joined(text.translate(_ASCII_WORD_CHARS), _LOOSE_HYPHEN, "-")
+
+
+def _name_tokens(text: str) -> list[str]:
+    """Return _NAME's tokens of the canonical text."""
+    if not text.isascii():
+        return _NAME.findall(_canonical(text))
+    return _split_joined(text.translate(_ASCII_NAME_CHARS), _LOOSE_JOINER, "-.")
+
+
+def _split_joined(text: str, loose: re.Pattern[str], marks: str) -> list[str]:
+    """Split text made of word characters, joining marks and spaces into tokens.
+
+    A mark stays only between two word characters. Once ``loose`` has made a
+    space of every mark not followed by a word character, any other loose
+    mark follows a space (or starts the text).
+    """
+    if not any(mark in text for mark in marks):
+        return text.split()
+    text = loose.sub(" ", text)
+    for mark in marks:
+        text = text.replace(" " + mark, "  ")
+    if text and text[0] in marks:
+        text = " " + text[1:]
+    return text.split()
 
 
 # A corpus repeats the same few hundred thousand tokens; caching their
@@ -214,11 +280,11 @@ def _text_matrix(papers: Sequence[Paper]) -> sparse.csr_matrix:
     titles = [paper.title for paper in papers]
     abstracts = [paper.abstract for paper in papers]
     both = [f"{paper.title} {paper.abstract}" for paper in papers]
-    specs: list[tuple[list[str], Callable[[str], list[str]], float, bool]] = [
-        (titles, words, TITLE_WEIGHT, False),
-        (abstracts, words, ABSTRACT_WEIGHT, False),
+    specs: list[tuple[list[str], Callable[[str], dict[str, int]], float]] = [
+        (titles, _word_counts, TITLE_WEIGHT),
+        (abstracts, _word_counts, ABSTRACT_WEIGHT),
         # A name counts once however often the abstract repeats it.
-        (both, method_names, NAME_WEIGHT, True),
+        (both, _name_presence, NAME_WEIGHT),
     ]
     # The abstracts take the longest: one worker counts them while another
     # does the rest.
@@ -227,10 +293,10 @@ def _text_matrix(papers: Sequence[Paper]) -> sparse.csr_matrix:
 
 
 def _tfidf(
-    texts: list[str], analyzer: Callable[[str], list[str]], weight: float, binary: bool = False
+    texts: list[str], count: Callable[[str], dict[str, int]], weight: float
 ) -> sparse.csr_matrix:
     """Return L2-normalised TF-IDF rows scaled by the square root of weight."""
-    counts = _term_counts(texts, analyzer, binary)
+    counts = _term_counts(texts, count)
     if counts.shape[1] == 0:
         return sparse.csr_matrix((len(texts), 0), dtype=np.float32)
     # What TfidfVectorizer does after counting, with its defaults.
@@ -238,15 +304,14 @@ def _tfidf(
     return transformer.transform(counts, copy=False) * np.float32(math.sqrt(weight))
 
 
-def _term_counts(
-    texts: list[str], analyzer: Callable[[str], list[str]], binary: bool
-) -> sparse.csr_matrix:
+def _term_counts(texts: list[str], count: Callable[[str], dict[str, int]]) -> sparse.csr_matrix:
     """Return the term counts of each text, one column per term in sorted order.
 
+    ``count`` gives a text's terms and counts in order of first appearance.
     The matrix is exactly the one sklearn's CountVectorizer builds, down to
     the order of the entries within a row (which the float sums of the
-    scores follow), but a text's terms are counted by Counter in C rather
-    than one at a time in Python.
+    scores follow), but a text's terms are counted in C rather than one at
+    a time in Python.
     """
     # Texts are tokenised one at a time: token lists for 50,000 abstracts
     # would take more memory than the whole matrix.
@@ -257,7 +322,7 @@ def _term_counts(
     values: list[int] = []
     indptr = [0]
     for text in texts:
-        counts = Counter(analyzer(text))
+        counts = count(text)
         indices += [vocabulary[term] for term in counts]
         values += counts.values()
         indptr.append(len(indices))
@@ -276,8 +341,6 @@ def _term_counts(
     for new, term in enumerate(sorted(vocabulary)):
         renumber[vocabulary[term]] = new
     matrix.indices = renumber[matrix.indices]
-    if binary:
-        matrix.data.fill(1)
     return matrix
 
 
