@@ -25,6 +25,9 @@ TITLE_WEIGHT = 3
 ABSTRACT_WEIGHT = 1
 CLASSIFY_PARTS = 4  # runs of papers handed to the workers
 _WORD = re.compile(r"\w+")
+# In ASCII text the words _WORD finds are what is left between the other
+# characters; str.translate and str.split find them in C.
+_ASCII_NON_WORD = {code: " " for code in range(128) if not (chr(code).isalnum() or chr(code) == "_")}
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,13 @@ def _rule(topic: int, phrase: str) -> _Rule:
     if _WORD.fullmatch(folded):
         return _Rule(topic, phrase, frozenset({folded}), "")
     return _Rule(topic, phrase, frozenset(_WORD.findall(folded)), folded)
+
+
+def _words(folded: str) -> set[str]:
+    """Return the set of _WORD's words in a text."""
+    if folded.isascii():
+        return set(folded.translate(_ASCII_NON_WORD).split())
+    return set(_WORD.findall(folded))
 
 
 def _is_word_char(char: str) -> bool:
@@ -147,6 +157,9 @@ class TopicClassifier:
             for index, topic in enumerate(topics)
             if topic.regex
         ]
+        # One Match object per rule and field, shared by every paper it puts in
+        # a topic: cheaper to make, and a worker's results pickle each once.
+        self._shared: dict[tuple[int, str, str], Match] = {}
 
     def assign(self, paper: Paper) -> Assignment:
         """Return the paper's topics, best score first; ties go to sub-topics, then taxonomy order."""
@@ -155,7 +168,7 @@ class TopicClassifier:
         excluded: set[int] = set()
         for field, text, weight in fields:
             folded = " ".join(text.casefold().split())
-            words = set(_WORD.findall(folded))
+            words = _words(folded)
             excluded |= {self.excludes.rules[i].topic for i in self.excludes.found(words, folded)}
             for index in sorted(self.matches.found(words, folded)):
                 rule = self.matches.rules[index]
@@ -174,11 +187,18 @@ class TopicClassifier:
         return Assignment(
             tuple(self.topics[topic].id for topic in chosen),
             tuple(
-                Match(self.topics[topic].id, phrase, field)
+                self._match(topic, phrase, field)
                 for topic in sorted(chosen)
                 for phrase, field, _ in found[topic]
             ),
         )
+
+    def _match(self, topic: int, phrase: str, field: str) -> Match:
+        key = (topic, phrase, field)
+        match = self._shared.get(key)
+        if match is None:
+            match = self._shared[key] = Match(self.topics[topic].id, phrase, field)
+        return match
 
 
 def _depth(topic: str, parent_of: dict[str, str | None]) -> int:
