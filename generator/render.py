@@ -12,6 +12,7 @@ import json
 import posixpath
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,22 +72,93 @@ class LinkView:
     repo: str
 
 
-@dataclass(frozen=True)
 class PaperView:
-    """Everything a template shows of one paper."""
+    """Everything a template shows of one paper, worked out when a template first asks.
 
-    id: Markup
-    title: str
-    summary: str
-    more: str
-    meta: list[str]
-    links: list[LinkView]
-    also_in: list[PaperRef]
-    related: list[PaperRef]
-    mentions: list[PaperRef]
-    mentioned_by: list[PaperRef]
-    why: str
-    href: Markup
+    The renderer makes a view of every paper before any page is rendered, but
+    only the one page that shows the paper reads it; pages are rendered in
+    forked workers, so the work of filling the views is spread over the cores
+    instead of done up front in one process.
+    """
+
+    def __init__(self, renderer: Renderer, paper: Paper, here: str) -> None:
+        self._renderer = renderer
+        self._paper = paper
+        self._here = here  # the page the entry is on
+
+    @property
+    def id(self) -> Markup:
+        return self._renderer.anchors[self._paper.id]
+
+    @property
+    def title(self) -> str:
+        return self._paper.title
+
+    @functools.cached_property
+    def _abstract(self) -> tuple[str, str]:
+        return split_abstract(self._paper.abstract)
+
+    @property
+    def summary(self) -> str:
+        return self._abstract[0]
+
+    @property
+    def more(self) -> str:
+        return self._abstract[1]
+
+    @functools.cached_property
+    def meta(self) -> list[str]:
+        paper = self._paper
+        meta = []
+        if paper.published:
+            meta.append(paper.published.isoformat())
+        elif paper.listed:
+            meta.append(f"listed {paper.listed.isoformat()}")
+        if paper.authors_count is not None:
+            meta.append(f"{paper.authors_count} author" + ("s" if paper.authors_count != 1 else ""))
+        if paper.upvotes is not None:
+            meta.append(f"{paper.upvotes} upvote" + ("s" if paper.upvotes != 1 else ""))
+        return meta
+
+    @functools.cached_property
+    def links(self) -> list[LinkView]:
+        return [
+            LinkView(html_attr(link.url), link.label or link.kind, link.kind, link.repo)
+            for link in self._paper.links
+        ]
+
+    @functools.cached_property
+    def also_in(self) -> list[PaperRef]:
+        topics = self._renderer.topics
+        return [self._renderer.topic_ref(t, self._here) for t in self._paper.topics[1:] if t in topics]
+
+    @functools.cached_property
+    def related(self) -> list[PaperRef]:
+        return self._refs(self._paper.related)
+
+    @functools.cached_property
+    def mentions(self) -> list[PaperRef]:
+        return self._refs(self._paper.mentions)
+
+    @functools.cached_property
+    def mentioned_by(self) -> list[PaperRef]:
+        return self._refs(sorted(self._renderer.mentioned_by.get(self._paper.id, [])))
+
+    @functools.cached_property
+    def why(self) -> str:
+        topics = self._renderer.topics
+        return "; ".join(
+            f"{topics[m.topic].title if m.topic in topics else m.topic}: \u201c{m.phrase}\u201d in {m.field}"
+            for m in self._renderer.matches.get(self._paper.id, ())
+        )
+
+    @property
+    def href(self) -> Markup:
+        return self._renderer.href(self._paper.id, self._here)
+
+    def _refs(self, paper_ids: Iterable[str]) -> list[PaperRef]:
+        by_id, ref, here = self._renderer.by_id, self._renderer.ref, self._here
+        return [ref(paper_id, here) for paper_id in paper_ids if paper_id in by_id]
 
 
 @dataclass
@@ -267,39 +339,7 @@ class Renderer:
         return PaperRef(self.topics[topic_id].title, Markup(relative(topic_page(topic_id), here)))
 
     def paper_view(self, paper: Paper) -> PaperView:
-        here = self.paging.page_of[paper.id]
-        meta = []
-        if paper.published:
-            meta.append(paper.published.isoformat())
-        elif paper.listed:
-            meta.append(f"listed {paper.listed.isoformat()}")
-        if paper.authors_count is not None:
-            meta.append(f"{paper.authors_count} author" + ("s" if paper.authors_count != 1 else ""))
-        if paper.upvotes is not None:
-            meta.append(f"{paper.upvotes} upvote" + ("s" if paper.upvotes != 1 else ""))
-        summary, more = split_abstract(paper.abstract)
-        topics = self.topics
-        why = "; ".join(
-            f"{topics[m.topic].title if m.topic in topics else m.topic}: \u201c{m.phrase}\u201d in {m.field}"
-            for m in self.matches.get(paper.id, ())
-        )
-        return PaperView(
-            id=self.anchors[paper.id],
-            title=paper.title,
-            summary=summary,
-            more=more,
-            meta=meta,
-            links=[
-                LinkView(html_attr(link.url), link.label or link.kind, link.kind, link.repo)
-                for link in paper.links
-            ],
-            also_in=[self.topic_ref(t, here) for t in paper.topics[1:] if t in self.topics],
-            related=[self.ref(i, here) for i in paper.related if i in self.by_id],
-            mentions=[self.ref(i, here) for i in paper.mentions if i in self.by_id],
-            mentioned_by=[self.ref(i, here) for i in sorted(self.mentioned_by.get(paper.id, []))],
-            why=why,
-            href=self.href(paper.id, here),
-        )
+        return PaperView(self, paper, self.paging.page_of[paper.id])
 
     def _digest_view(self) -> DigestView:
         views = {
