@@ -287,8 +287,9 @@ def _text_matrix(papers: Sequence[Paper]) -> sparse.csr_matrix:
         (both, _name_presence, NAME_WEIGHT),
     ]
     # The abstracts take the longest: one worker counts them while another
-    # does the rest.
-    blocks = map_parts(lambda spec: _tfidf(*spec), specs, papers=len(papers))
+    # does the rest. Workers get the number of a spec, not the spec: they
+    # already hold the texts, which would take long to pickle.
+    blocks = map_parts(lambda number: _tfidf(*specs[number]), range(len(specs)), papers=len(papers))
     return sparse.hstack(blocks, format="csr", dtype=np.float32)
 
 
