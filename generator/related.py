@@ -22,7 +22,6 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from functools import lru_cache
 from itertools import chain
 
 import numpy as np
@@ -74,11 +73,10 @@ DECIMALS = 6
 _DROP = str.maketrans("", "", "$_^{}")
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _NAME = re.compile(r"\w+(?:[-.]\w+)*")
-# ASCII text (nearly every abstract) is tokenised by str.translate and
-# str.split, which run in C, to the very tokens _WORD and _NAME find: the
-# tables drop what _DROP drops, keep letters, digits and the joining marks,
-# and turn everything else into a space. A joining mark that is not between
-# two letters or digits then becomes a space too (see _split_joined).
+# ASCII text (nearly every abstract) is cut into chunks by str.translate and
+# str.split, which run in C: the tables drop what _DROP drops, keep letters,
+# digits and the marks that join parts of a word, and make everything else a
+# space. No _WORD or _NAME token spans a space, so a chunk holds whole tokens.
 _ASCII_WORD_CHARS = {
     code: None if chr(code) in "$_^{}" else chr(code).lower() if chr(code).isalnum() or chr(code) == "-" else " "
     for code in range(128)
@@ -87,8 +85,6 @@ _ASCII_NAME_CHARS = {
     code: None if chr(code) in "$_^{}" else chr(code) if chr(code).isalnum() or chr(code) in "-." else " "
     for code in range(128)
 }
-_LOOSE_HYPHEN = re.compile(r"-(?![a-z0-9])")
-_LOOSE_JOINER = re.compile(r"[-.](?![A-Za-z0-9])")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 # Words every abstract in the field uses: idf shrinks them, but across two
 # hundred words they would still lend every pair of papers a little likeness.
@@ -152,68 +148,59 @@ def tfidf_baseline(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, 
 
 def words(text: str) -> list[str]:
     """Return the lowercased content words of a text, plurals folded, in order."""
-    return list(chain.from_iterable(map(_words_of, _word_tokens(text))))
+    return list(chain.from_iterable(map(_WORDS_IN.__getitem__, _word_chunks(text))))
 
 
 def method_names(text: str) -> list[str]:
     """Return the method-like tokens of a text and their camel-case pieces, lowercased."""
-    return list(chain.from_iterable(map(_names_of, _name_tokens(text))))
+    return list(chain.from_iterable(map(_NAMES_IN.__getitem__, _name_chunks(text))))
 
 
+# Counting with map, chain and Counter keeps the loop over a text's two hundred
+# chunks in C; only a chunk not seen before is analysed in Python.
 def _word_counts(text: str) -> dict[str, int]:
     """Return how often each of words(text) occurs, in order of first appearance."""
-    counts: dict[str, int] = {}
-    # Each distinct token is analysed once; its words come out in the same
-    # first-appearance order as from the whole token stream.
-    for token, count in Counter(_word_tokens(text)).items():
-        for word in _words_of(token):
-            counts[word] = counts.get(word, 0) + count
-    return counts
+    return Counter(chain.from_iterable(map(_WORDS_IN.__getitem__, _word_chunks(text))))
 
 
 def _name_presence(text: str) -> dict[str, int]:
     """Return each of method_names(text) once (with count 1), in order of first appearance."""
-    tokens = dict.fromkeys(_name_tokens(text))
-    # A token without an uppercase letter names nothing (see _is_method_like).
-    return dict.fromkeys(
-        chain.from_iterable(map(_names_of, [token for token in tokens if not token.islower()])), 1
-    )
+    return dict.fromkeys(chain.from_iterable(map(_NAMES_IN.__getitem__, _name_chunks(text))), 1)
 
 
-def _word_tokens(text: str) -> list[str]:
-    """Return _WORD's tokens of the canonical, lowercased text."""
-    if not text.isascii():
-        return _WORD.findall(_canonical(text).lower())
-    return _split_joined(text.translate(_ASCII_WORD_CHARS), _LOOSE_HYPHEN, "-")
+def _word_chunks(text: str) -> list[str]:
+    """Return runs of the canonical, lowercased text that hold its _WORD tokens, in order."""
+    if text.isascii():
+        return text.translate(_ASCII_WORD_CHARS).split()
+    return _WORD.findall(_canonical(text).lower())
 
 
-def _name_tokens(text: str) -> list[str]:
-    """Return _NAME's tokens of the canonical text."""
-    if not text.isascii():
-        return _NAME.findall(_canonical(text))
-    return _split_joined(text.translate(_ASCII_NAME_CHARS), _LOOSE_JOINER, "-.")
+def _name_chunks(text: str) -> list[str]:
+    """Return runs of the canonical text that hold its _NAME tokens, in order."""
+    if text.isascii():
+        return text.translate(_ASCII_NAME_CHARS).split()
+    return _NAME.findall(_canonical(text))
 
 
-def _split_joined(text: str, loose: re.Pattern[str], marks: str) -> list[str]:
-    """Split text made of word characters, joining marks and spaces into tokens.
+class _Analyses(dict[str, tuple[str, ...]]):
+    """Each chunk's words or names, worked out on first sight; all forgotten when the cache is full.
 
-    A mark stays only between two word characters. Once ``loose`` has made a
-    space of every mark not followed by a word character, any other loose
-    mark follows a space (or starts the text).
+    A corpus repeats the same few hundred thousand chunks; caching their
+    analysis makes tokenising 50,000 abstracts several times faster.
     """
-    if not any(mark in text for mark in marks):
-        return text.split()
-    text = loose.sub(" ", text)
-    for mark in marks:
-        text = text.replace(" " + mark, "  ")
-    if text and text[0] in marks:
-        text = " " + text[1:]
-    return text.split()
+
+    def __init__(self, analyse: Callable[[str], tuple[str, ...]], size: int = 1 << 18) -> None:
+        super().__init__()
+        self.analyse = analyse
+        self.size = size
+
+    def __missing__(self, chunk: str) -> tuple[str, ...]:
+        if len(self) >= self.size:
+            self.clear()
+        value = self[chunk] = self.analyse(chunk)
+        return value
 
 
-# A corpus repeats the same few hundred thousand tokens; caching their
-# analysis makes tokenising 50,000 abstracts several times faster.
-@lru_cache(maxsize=1 << 18)
 def _words_of(compound: str) -> tuple[str, ...]:
     """Return the words of one lowercased, maybe hyphenated token."""
     parts = compound.split("-")
@@ -231,7 +218,6 @@ def _words_of(compound: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=1 << 18)
 def _names_of(token: str) -> tuple[str, ...]:
     """Return the names one token gives: itself, its method-like parts, their camel pieces."""
     parts = [_singular(part) for part in re.split(r"[-.]", token)]
@@ -251,6 +237,10 @@ def _names_of(token: str) -> tuple[str, ...]:
                 if not p.isdigit() and (len(p) >= 3 or (len(p) == 2 and p.isupper()))
             ]  # fmt: skip
     return tuple(out)
+
+
+_WORDS_IN = _Analyses(lambda chunk: tuple(chain.from_iterable(map(_words_of, _WORD.findall(chunk)))))
+_NAMES_IN = _Analyses(lambda chunk: tuple(chain.from_iterable(map(_names_of, _NAME.findall(chunk)))))
 
 
 def _singular(part: str) -> str:
