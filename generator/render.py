@@ -8,6 +8,7 @@ only values this module builds itself (ids, hrefs) are passed as Markup.
 from __future__ import annotations
 
 import functools
+import heapq
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -22,7 +23,7 @@ from markupsafe import Markup
 from .chart import monthly_chart
 from .config import DigestConfig, Topic
 from .escape import finalize, html_attr
-from .feeds import FEED_FOLDER, FeedEntry, atom_feed
+from .feeds import FEED_FOLDER, MAX_ENTRIES, FeedEntry, atom_feed
 from .models import Link, Paper
 from .parallel import map_parts, split
 from .paging import Paging, assign_pages, date_parts, newest_keys
@@ -537,23 +538,35 @@ class Renderer:
         def page_href(page: str) -> str:
             return f"../{page_url(page, self.use_directory_urls)}"
 
-        entries = {paper.id: entry(paper) for paper in self.papers}
-        by_topic: dict[str, list[FeedEntry]] = defaultdict(list)
+        # A feed shows its MAX_ENTRIES newest papers, in atom_feed's order, and
+        # is as new as the newest of them: only those need an entry.
+        order = {paper.id: _feed_order(paper) for paper in self.papers}
+
+        def newest(papers: list[Paper]) -> list[FeedEntry]:
+            return [entry(paper) for paper in heapq.nsmallest(MAX_ENTRIES, papers, key=lambda p: order[p.id])]
+
+        by_topic: dict[str, list[Paper]] = defaultdict(list)
         for paper in self.papers:
             for topic_id in dict.fromkeys(paper.topics):
-                by_topic[topic_id].append(entries[paper.id])
+                by_topic[topic_id].append(paper)
         files = {
             ALL_FEED: atom_feed(
                 "all", self.config.title, self.config.description,
-                "all.xml", "../", list(entries.values()),
+                "all.xml", "../", newest(self.papers),
             )
         }
         for topic in self.config.topics:
             files[f"{FEED_FOLDER}/{topic.id}.xml"] = atom_feed(
                 topic.id, f"{self.config.title}: {topic.title}", topic.description,
-                f"{topic.id}.xml", page_href(topic_page(topic.id)), by_topic[topic.id],
+                f"{topic.id}.xml", page_href(topic_page(topic.id)), newest(by_topic[topic.id]),
             )
         return files
+
+
+def _feed_order(paper: Paper) -> tuple[int, str]:
+    """Return the key atom_feed sorts a paper's entry by: newest first, then by id."""
+    date = paper.listed or paper.published
+    return (-(date.toordinal() if date else 0), paper.id)
 
 
 def papers_json(
