@@ -32,16 +32,11 @@ def _reference(match: re.Match[str]) -> str:
     return _REFERENCES[match.group()]
 
 
-# The ASCII characters other than the space that str.split() splits at.
-_ASCII_SPACE = re.compile(r"[\t\n\x0b\x0c\r\x1c-\x1f]")
-
-
 def _collapse_spaces(text: str) -> str:
     """Return " ".join(text.split()), without splitting text that has no spaces to collapse."""
-    # Titles and abstracts were cleaned when read, so most have none.
-    if text.isascii() and not (
-        "  " in text or text.startswith(" ") or text.endswith(" ") or _ASCII_SPACE.search(text)
-    ):
+    # Titles and abstracts were cleaned when read, so most have none. Printable
+    # ASCII has no whitespace but the space.
+    if text.isascii() and text.isprintable() and "  " not in text and not (text[:1] == " " or text[-1:] == " "):
         return text
     return " ".join(text.split())
 
