@@ -234,6 +234,10 @@ def make_environment(extra_dirs: list[Path] | None = None) -> jinja2.Environment
     search = [str(d) for d in (extra_dirs or []) if d.is_dir()] + [str(PACKAGE_TEMPLATES)]
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),
+        # Each build makes its own environment, so an edited template is still
+        # read by the next build; within a build, checking the file's time again
+        # for every entry a page includes cost a stat call per paper.
+        auto_reload=False,
         finalize=finalize,
         autoescape=False,
         undefined=jinja2.StrictUndefined,
