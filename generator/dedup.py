@@ -5,8 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .models import Paper, Record
 from .text import slugify, title_key, unique_slugs
@@ -16,17 +15,19 @@ T = TypeVar("T")
 
 def merge_records(records: list[Record]) -> list[Paper]:
     """Merge records with the same title key or arXiv id into papers, sorted by id."""
-    merged = [_merge(group) for group in _group(records)]
+    # Each title's key is worked out once: grouping and merging both need it.
+    keys = [title_key(record.title) for record in records]
+    merged = [_merge([records[i] for i in group], min(keys[i] for i in group)) for group in _group(records, keys)]
     # Suffixes go to the later key, so adding a paper never renames an older one
     # unless their titles slug the same way.
-    merged.sort(key=lambda item: (item[0], item[1].key))
+    merged.sort(key=lambda item: (item[0], item[1]["key"]))
     ids = unique_slugs([slug for slug, _ in merged])
-    papers = [replace(paper, id=paper_id) for (_, paper), paper_id in zip(merged, ids)]
+    papers = [Paper(id=paper_id, **fields) for (_, fields), paper_id in zip(merged, ids)]
     return sorted(papers, key=lambda paper: paper.id)
 
 
-def _group(records: list[Record]) -> list[list[Record]]:
-    """Group records that share a title key or an arXiv id (transitively)."""
+def _group(records: list[Record], keys: list[str]) -> list[list[int]]:
+    """Group records (by index) that share a title key or an arXiv id (transitively)."""
     parent: dict[str, str] = {}
 
     def find(node: str) -> str:
@@ -35,27 +36,34 @@ def _group(records: list[Record]) -> list[list[Record]]:
             node = parent[node]
         return node
 
-    for record in records:
-        key = "t:" + title_key(record.title)
-        find(key)
+    for record, key in zip(records, keys):
+        node = find("t:" + key)
         if record.arxiv_id:
-            parent[find("a:" + record.arxiv_id)] = find(key)
-    groups: dict[str, list[Record]] = defaultdict(list)
-    for record in records:
-        groups[find("t:" + title_key(record.title))].append(record)
+            parent[find("a:" + record.arxiv_id)] = node
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, key in enumerate(keys):
+        groups[find("t:" + key)].append(index)
     return list(groups.values())
 
 
-def _merge(group: list[Record]) -> tuple[str, Paper]:
+def _merge(group: list[Record], key: str) -> tuple[str, dict[str, Any]]:
+    """Return the slug of a group's title and the fields of the paper it makes (all but the id)."""
+    if len(group) == 1:
+        # Most papers come from one record: the same fields, made directly.
+        (only,) = group
+        return slugify(only.title), {
+            "key": key, "title": only.title, "abstract": only.abstract, "origins": (only.origin,),
+            "published": only.published, "authors_count": only.authors_count, "upvotes": only.upvotes,
+            "listed": only.listed, "arxiv_id": only.arxiv_id, "urls": tuple(dict.fromkeys(only.urls)),
+        }  # fmt: skip
     group = sorted(group, key=lambda r: (r.origin.file, r.origin.line))
     first = group[0]
     # Prefer a title already in plain (NFKC) form over full-width or other variants.
     title = next(
         (r.title for r in group if unicodedata.normalize("NFKC", r.title) == r.title), first.title
     )
-    paper = Paper(
-        key=min(title_key(r.title) for r in group),
-        id="",
+    fields = dict(
+        key=key,
         title=title,
         abstract=max((r.abstract for r in group), key=len),
         origins=tuple(r.origin for r in group),
@@ -66,7 +74,7 @@ def _merge(group: list[Record]) -> tuple[str, Paper]:
         arxiv_id=_first(r.arxiv_id for r in group),
         urls=tuple(dict.fromkeys(url for r in group for url in r.urls)),
     )
-    return slugify(title), paper
+    return slugify(title), fields
 
 
 def _first(values: Iterable[T | None]) -> T | None:

@@ -8,6 +8,8 @@ to another page.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,7 +38,13 @@ def _year(paper: Paper) -> str:
 
 def _month(paper: Paper) -> str:
     date = paper.published or paper.listed
-    return date.strftime("%Y-%m") if date else UNDATED
+    return _month_key(date) if date else UNDATED
+
+
+# Papers share a few thousand days; strftime once per day, not per paper.
+@functools.lru_cache(maxsize=1 << 14)
+def _month_key(date: dt.date) -> str:
+    return date.strftime("%Y-%m")
 
 
 @dataclass

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from functools import lru_cache
 from itertools import chain
 
 import numpy as np
@@ -74,6 +74,18 @@ DECIMALS = 6
 _DROP = str.maketrans("", "", "$_^{}")
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _NAME = re.compile(r"\w+(?:[-.]\w+)*")
+# ASCII text (nearly every abstract) is cut into chunks by str.translate and
+# str.split, which run in C: the tables drop what _DROP drops, keep letters,
+# digits and the marks that join parts of a word, and make everything else a
+# space. No _WORD or _NAME token spans a space, so a chunk holds whole tokens.
+_ASCII_WORD_CHARS = {
+    code: None if chr(code) in "$_^{}" else chr(code).lower() if chr(code).isalnum() or chr(code) == "-" else " "
+    for code in range(128)
+}
+_ASCII_NAME_CHARS = {
+    code: None if chr(code) in "$_^{}" else chr(code) if chr(code).isalnum() or chr(code) in "-." else " "
+    for code in range(128)
+}
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 # Words every abstract in the field uses: idf shrinks them, but across two
 # hundred words they would still lend every pair of papers a little likeness.
@@ -137,17 +149,59 @@ def tfidf_baseline(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, 
 
 def words(text: str) -> list[str]:
     """Return the lowercased content words of a text, plurals folded, in order."""
-    return list(chain.from_iterable(map(_words_of, _WORD.findall(_canonical(text).lower()))))
+    return list(chain.from_iterable(map(_WORDS_IN.__getitem__, _word_chunks(text))))
 
 
 def method_names(text: str) -> list[str]:
     """Return the method-like tokens of a text and their camel-case pieces, lowercased."""
-    return list(chain.from_iterable(map(_names_of, _NAME.findall(_canonical(text)))))
+    return list(chain.from_iterable(map(_NAMES_IN.__getitem__, _name_chunks(text))))
 
 
-# A corpus repeats the same few hundred thousand tokens; caching their
-# analysis makes tokenising 50,000 abstracts several times faster.
-@lru_cache(maxsize=1 << 18)
+# Counting with map, chain and Counter keeps the loop over a text's two hundred
+# chunks in C; only a chunk not seen before is analysed in Python.
+def _word_counts(text: str) -> dict[str, int]:
+    """Return how often each of words(text) occurs, in order of first appearance."""
+    return Counter(chain.from_iterable(map(_WORDS_IN.__getitem__, _word_chunks(text))))
+
+
+def _name_presence(text: str) -> dict[str, int]:
+    """Return each of method_names(text) once (with count 1), in order of first appearance."""
+    return dict.fromkeys(chain.from_iterable(map(_NAMES_IN.__getitem__, _name_chunks(text))), 1)
+
+
+def _word_chunks(text: str) -> list[str]:
+    """Return runs of the canonical, lowercased text that hold its _WORD tokens, in order."""
+    if text.isascii():
+        return text.translate(_ASCII_WORD_CHARS).split()
+    return _WORD.findall(_canonical(text).lower())
+
+
+def _name_chunks(text: str) -> list[str]:
+    """Return runs of the canonical text that hold its _NAME tokens, in order."""
+    if text.isascii():
+        return text.translate(_ASCII_NAME_CHARS).split()
+    return _NAME.findall(_canonical(text))
+
+
+class _Analyses(dict[str, tuple[str, ...]]):
+    """Each chunk's words or names, worked out on first sight; all forgotten when the cache is full.
+
+    A corpus repeats the same few hundred thousand chunks; caching their
+    analysis makes tokenising 50,000 abstracts several times faster.
+    """
+
+    def __init__(self, analyse: Callable[[str], tuple[str, ...]], size: int = 1 << 18) -> None:
+        super().__init__()
+        self.analyse = analyse
+        self.size = size
+
+    def __missing__(self, chunk: str) -> tuple[str, ...]:
+        if len(self) >= self.size:
+            self.clear()
+        value = self[chunk] = self.analyse(chunk)
+        return value
+
+
 def _words_of(compound: str) -> tuple[str, ...]:
     """Return the words of one lowercased, maybe hyphenated token."""
     parts = compound.split("-")
@@ -165,7 +219,6 @@ def _words_of(compound: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=1 << 18)
 def _names_of(token: str) -> tuple[str, ...]:
     """Return the names one token gives: itself, its method-like parts, their camel pieces."""
     parts = [_singular(part) for part in re.split(r"[-.]", token)]
@@ -185,6 +238,10 @@ def _names_of(token: str) -> tuple[str, ...]:
                 if not p.isdigit() and (len(p) >= 3 or (len(p) == 2 and p.isupper()))
             ]  # fmt: skip
     return tuple(out)
+
+
+_WORDS_IN = _Analyses(lambda chunk: tuple(chain.from_iterable(map(_words_of, _WORD.findall(chunk)))))
+_NAMES_IN = _Analyses(lambda chunk: tuple(chain.from_iterable(map(_names_of, _NAME.findall(chunk)))))
 
 
 def _singular(part: str) -> str:
@@ -214,23 +271,24 @@ def _text_matrix(papers: Sequence[Paper]) -> sparse.csr_matrix:
     titles = [paper.title for paper in papers]
     abstracts = [paper.abstract for paper in papers]
     both = [f"{paper.title} {paper.abstract}" for paper in papers]
-    specs: list[tuple[list[str], Callable[[str], list[str]], float, bool]] = [
-        (titles, words, TITLE_WEIGHT, False),
-        (abstracts, words, ABSTRACT_WEIGHT, False),
+    specs: list[tuple[list[str], Callable[[str], dict[str, int]], float]] = [
+        (titles, _word_counts, TITLE_WEIGHT),
+        (abstracts, _word_counts, ABSTRACT_WEIGHT),
         # A name counts once however often the abstract repeats it.
-        (both, method_names, NAME_WEIGHT, True),
+        (both, _name_presence, NAME_WEIGHT),
     ]
     # The abstracts take the longest: one worker counts them while another
-    # does the rest.
-    blocks = map_parts(lambda spec: _tfidf(*spec), specs, papers=len(papers))
+    # does the rest. Workers get the number of a spec, not the spec: they
+    # already hold the texts, which would take long to pickle.
+    blocks = map_parts(lambda number: _tfidf(*specs[number]), range(len(specs)), papers=len(papers))
     return sparse.hstack(blocks, format="csr", dtype=np.float32)
 
 
 def _tfidf(
-    texts: list[str], analyzer: Callable[[str], list[str]], weight: float, binary: bool = False
+    texts: list[str], count: Callable[[str], dict[str, int]], weight: float
 ) -> sparse.csr_matrix:
     """Return L2-normalised TF-IDF rows scaled by the square root of weight."""
-    counts = _term_counts(texts, analyzer, binary)
+    counts = _term_counts(texts, count)
     if counts.shape[1] == 0:
         return sparse.csr_matrix((len(texts), 0), dtype=np.float32)
     # What TfidfVectorizer does after counting, with its defaults.
@@ -238,33 +296,33 @@ def _tfidf(
     return transformer.transform(counts, copy=False) * np.float32(math.sqrt(weight))
 
 
-def _term_counts(
-    texts: list[str], analyzer: Callable[[str], list[str]], binary: bool
-) -> sparse.csr_matrix:
+def _term_counts(texts: list[str], count: Callable[[str], dict[str, int]]) -> sparse.csr_matrix:
     """Return the term counts of each text, one column per term in sorted order.
 
+    ``count`` gives a text's terms and counts in order of first appearance.
     The matrix is exactly the one sklearn's CountVectorizer builds, down to
     the order of the entries within a row (which the float sums of the
-    scores follow), but a text's terms are counted by Counter in C rather
-    than one at a time in Python.
+    scores follow), but a text's terms are counted in C rather than one at
+    a time in Python.
     """
     # Texts are tokenised one at a time: token lists for 50,000 abstracts
     # would take more memory than the whole matrix.
     # Each new term gets the next number, in order of first appearance.
     vocabulary: defaultdict[str, int] = defaultdict()
     vocabulary.default_factory = vocabulary.__len__
-    indices: list[int] = []
-    values: list[int] = []
+    # Typed arrays take millions of numbers without making an object of each.
+    indices = array("i")
+    values = array("f")
     indptr = [0]
     for text in texts:
-        counts = Counter(analyzer(text))
-        indices += [vocabulary[term] for term in counts]
-        values += counts.values()
+        counts = count(text)
+        indices.extend(map(vocabulary.__getitem__, counts))
+        values.extend(counts.values())
         indptr.append(len(indices))
     matrix = sparse.csr_matrix(
         (
-            np.array(values, dtype=np.float32),
-            np.array(indices, dtype=np.int32),
+            np.frombuffer(values, dtype=np.float32),
+            np.frombuffer(indices, dtype=np.int32),
             np.array(indptr, dtype=np.int32),
         ),
         shape=(len(texts), len(vocabulary)),
@@ -276,8 +334,6 @@ def _term_counts(
     for new, term in enumerate(sorted(vocabulary)):
         renumber[vocabulary[term]] = new
     matrix.indices = renumber[matrix.indices]
-    if binary:
-        matrix.data.fill(1)
     return matrix
 
 

@@ -8,12 +8,13 @@ only values this module builds itself (ids, hrefs) are passed as Markup.
 from __future__ import annotations
 
 import functools
-import json
+import heapq
 import posixpath
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as encode_json_string
 from pathlib import Path
 
 import jinja2
@@ -22,7 +23,7 @@ from markupsafe import Markup
 from .chart import monthly_chart
 from .config import DigestConfig, Topic
 from .escape import finalize, html_attr
-from .feeds import FEED_FOLDER, FeedEntry, atom_feed
+from .feeds import FEED_FOLDER, MAX_ENTRIES, FeedEntry, atom_feed
 from .models import Link, Paper
 from .parallel import map_parts, split
 from .paging import Paging, assign_pages, date_parts, newest_keys
@@ -72,22 +73,93 @@ class LinkView:
     repo: str
 
 
-@dataclass(frozen=True)
 class PaperView:
-    """Everything a template shows of one paper."""
+    """Everything a template shows of one paper, worked out when a template first asks.
 
-    id: Markup
-    title: str
-    summary: str
-    more: str
-    meta: list[str]
-    links: list[LinkView]
-    also_in: list[PaperRef]
-    related: list[PaperRef]
-    mentions: list[PaperRef]
-    mentioned_by: list[PaperRef]
-    why: str
-    href: Markup
+    The renderer makes a view of every paper before any page is rendered, but
+    only the one page that shows the paper reads it; pages are rendered in
+    forked workers, so the work of filling the views is spread over the cores
+    instead of done up front in one process.
+    """
+
+    def __init__(self, renderer: Renderer, paper: Paper, here: str) -> None:
+        self._renderer = renderer
+        self._paper = paper
+        self._here = here  # the page the entry is on
+
+    @property
+    def id(self) -> Markup:
+        return self._renderer.anchors[self._paper.id]
+
+    @property
+    def title(self) -> str:
+        return self._paper.title
+
+    @functools.cached_property
+    def _abstract(self) -> tuple[str, str]:
+        return split_abstract(self._paper.abstract)
+
+    @property
+    def summary(self) -> str:
+        return self._abstract[0]
+
+    @property
+    def more(self) -> str:
+        return self._abstract[1]
+
+    @functools.cached_property
+    def meta(self) -> list[str]:
+        paper = self._paper
+        meta = []
+        if paper.published:
+            meta.append(paper.published.isoformat())
+        elif paper.listed:
+            meta.append(f"listed {paper.listed.isoformat()}")
+        if paper.authors_count is not None:
+            meta.append(f"{paper.authors_count} author" + ("s" if paper.authors_count != 1 else ""))
+        if paper.upvotes is not None:
+            meta.append(f"{paper.upvotes} upvote" + ("s" if paper.upvotes != 1 else ""))
+        return meta
+
+    @functools.cached_property
+    def links(self) -> list[LinkView]:
+        return [
+            LinkView(html_attr(link.url), link.label or link.kind, link.kind, link.repo)
+            for link in self._paper.links
+        ]
+
+    @functools.cached_property
+    def also_in(self) -> list[PaperRef]:
+        topics = self._renderer.topics
+        return [self._renderer.topic_ref(t, self._here) for t in self._paper.topics[1:] if t in topics]
+
+    @functools.cached_property
+    def related(self) -> list[PaperRef]:
+        return self._refs(self._paper.related)
+
+    @functools.cached_property
+    def mentions(self) -> list[PaperRef]:
+        return self._refs(self._paper.mentions)
+
+    @functools.cached_property
+    def mentioned_by(self) -> list[PaperRef]:
+        return self._refs(sorted(self._renderer.mentioned_by.get(self._paper.id, [])))
+
+    @functools.cached_property
+    def why(self) -> str:
+        topics = self._renderer.topics
+        return "; ".join(
+            f"{topics[m.topic].title if m.topic in topics else m.topic}: \u201c{m.phrase}\u201d in {m.field}"
+            for m in self._renderer.matches.get(self._paper.id, ())
+        )
+
+    @property
+    def href(self) -> Markup:
+        return self._renderer.href(self._paper.id, self._here)
+
+    def _refs(self, paper_ids: Iterable[str]) -> list[PaperRef]:
+        by_id, ref, here = self._renderer.by_id, self._renderer.ref, self._here
+        return [ref(paper_id, here) for paper_id in paper_ids if paper_id in by_id]
 
 
 @dataclass
@@ -162,6 +234,10 @@ def make_environment(extra_dirs: list[Path] | None = None) -> jinja2.Environment
     search = [str(d) for d in (extra_dirs or []) if d.is_dir()] + [str(PACKAGE_TEMPLATES)]
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),
+        # Each build makes its own environment, so an edited template is still
+        # read by the next build; within a build, checking the file's time again
+        # for every entry a page includes cost a stat call per paper.
+        auto_reload=False,
         finalize=finalize,
         autoescape=False,
         undefined=jinja2.StrictUndefined,
@@ -291,39 +367,7 @@ class Renderer:
         return pages
 
     def paper_view(self, paper: Paper) -> PaperView:
-        here = self.paging.page_of[paper.id]
-        meta = []
-        if paper.published:
-            meta.append(paper.published.isoformat())
-        elif paper.listed:
-            meta.append(f"listed {paper.listed.isoformat()}")
-        if paper.authors_count is not None:
-            meta.append(f"{paper.authors_count} author" + ("s" if paper.authors_count != 1 else ""))
-        if paper.upvotes is not None:
-            meta.append(f"{paper.upvotes} upvote" + ("s" if paper.upvotes != 1 else ""))
-        summary, more = split_abstract(paper.abstract)
-        topics = self.topics
-        why = "; ".join(
-            f"{topics[m.topic].title if m.topic in topics else m.topic}: \u201c{m.phrase}\u201d in {m.field}"
-            for m in self.matches.get(paper.id, ())
-        )
-        return PaperView(
-            id=self.anchors[paper.id],
-            title=paper.title,
-            summary=summary,
-            more=more,
-            meta=meta,
-            links=[
-                LinkView(html_attr(link.url), link.label or link.kind, link.kind, link.repo)
-                for link in paper.links
-            ],
-            also_in=[self.topic_ref(t, here) for t in paper.topics[1:] if t in self.topics],
-            related=[self.ref(i, here) for i in paper.related if i in self.by_id],
-            mentions=[self.ref(i, here) for i in paper.mentions if i in self.by_id],
-            mentioned_by=[self.ref(i, here) for i in sorted(self.mentioned_by.get(paper.id, []))],
-            why=why,
-            href=self.href(paper.id, here),
-        )
+        return PaperView(self, paper, self.paging.page_of[paper.id])
 
     def _digest_view(self) -> DigestView:
         views = {
@@ -530,23 +574,35 @@ class Renderer:
         def page_href(page: str) -> str:
             return f"../{page_url(page, self.use_directory_urls)}"
 
-        entries = {paper.id: entry(paper) for paper in self.papers}
-        by_topic: dict[str, list[FeedEntry]] = defaultdict(list)
+        # A feed shows its MAX_ENTRIES newest papers, in atom_feed's order, and
+        # is as new as the newest of them: only those need an entry.
+        order = {paper.id: _feed_order(paper) for paper in self.papers}
+
+        def newest(papers: list[Paper]) -> list[FeedEntry]:
+            return [entry(paper) for paper in heapq.nsmallest(MAX_ENTRIES, papers, key=lambda p: order[p.id])]
+
+        by_topic: dict[str, list[Paper]] = defaultdict(list)
         for paper in self.papers:
             for topic_id in dict.fromkeys(paper.topics):
-                by_topic[topic_id].append(entries[paper.id])
+                by_topic[topic_id].append(paper)
         files = {
             ALL_FEED: atom_feed(
                 "all", self.config.title, self.config.description,
-                "all.xml", "../", list(entries.values()),
+                "all.xml", "../", newest(self.papers),
             )
         }
         for topic in self.config.topics:
             files[f"{FEED_FOLDER}/{topic.id}.xml"] = atom_feed(
                 topic.id, f"{self.config.title}: {topic.title}", topic.description,
-                f"{topic.id}.xml", page_href(topic_page(topic.id)), by_topic[topic.id],
+                f"{topic.id}.xml", page_href(topic_page(topic.id)), newest(by_topic[topic.id]),
             )
         return files
+
+
+def _feed_order(paper: Paper) -> tuple[int, str]:
+    """Return the key atom_feed sorts a paper's entry by: newest first, then by id."""
+    date = paper.listed or paper.published
+    return (-(date.toordinal() if date else 0), paper.id)
 
 
 def papers_json(
@@ -556,29 +612,44 @@ def papers_json(
     output: str,
     use_directory_urls: bool = True,
 ) -> str:
-    """Return papers.json: one object per paper, sorted by id."""
+    """Return papers.json: one object per paper, sorted by id.
+
+    One paper per line: readable and diff-friendly. Each line has exactly
+    the bytes ``json.dumps(row, ensure_ascii=False)`` gives for the row, but
+    is written with f-strings around json's C string encoder: making a dict
+    per paper for the generic encoder took twice as long.
+    """
     folder = output_url(output)
-    rows = [
-        {
-            "id": paper.id,
-            "title": paper.title,
-            "abstract": paper.abstract,
-            "published": paper.published.isoformat() if paper.published else None,
-            "authors_count": paper.authors_count,
-            "upvotes": paper.upvotes,
-            "topics": list(paper.topics),
-            "links": [link.as_json() for link in paper.links],
-            "url": f"{folder}{page_url(page_of[paper.id], use_directory_urls)}#{paper.id}",
-            "related": list(paper.related),
-            "mentions": list(paper.mentions),
-            "sources": [str(origin) for origin in paper.origins],
-            "listed": paper.listed.isoformat() if paper.listed else None,
-            "arxiv_id": paper.arxiv_id,
-            "matched": [match.as_json() for match in matches.get(paper.id, ())],
-        }
-        for paper in sorted(papers, key=lambda p: p.id)
-    ]
-    # One paper per line: readable, diff-friendly, and written by the C encoder
-    # (one encoder for all rows; json.dumps would make one per row).
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    return "[\n" + ",\n".join(encode(row) for row in rows) + "\n]\n"
+    lines = []
+    for paper in sorted(papers, key=lambda p: p.id):
+        url = f"{folder}{page_url(page_of[paper.id], use_directory_urls)}#{paper.id}"
+        links = ", ".join(f'{{"url": {_json(link.url)}, "kind": {_json(link.kind)}}}' for link in paper.links)
+        matched = ", ".join(
+            f'{{"topic": {_json(m.topic)}, "phrase": {_json(m.phrase)}, "field": {_json(m.field)}}}'
+            for m in matches.get(paper.id, ())
+        )
+        lines.append(
+            f'{{"id": {_json(paper.id)}, "title": {_json(paper.title)}, "abstract": {_json(paper.abstract)}, '
+            f'"published": {_json(paper.published.isoformat() if paper.published else None)}, '
+            f'"authors_count": {_json(paper.authors_count)}, "upvotes": {_json(paper.upvotes)}, '
+            f'"topics": {_json_list(paper.topics)}, "links": [{links}], "url": {_json(url)}, '
+            f'"related": {_json_list(paper.related)}, "mentions": {_json_list(paper.mentions)}, '
+            f'"sources": {_json_list(map(str, paper.origins))}, '
+            f'"listed": {_json(paper.listed.isoformat() if paper.listed else None)}, '
+            f'"arxiv_id": {_json(paper.arxiv_id)}, "matched": [{matched}]}}'
+        )
+    return "[\n" + ",\n".join(lines) + "\n]\n"
+
+
+def _json(value: str | int | None) -> str:
+    """Return a string, an integer or None as json.dumps(value, ensure_ascii=False) does."""
+    if isinstance(value, str):
+        return encode_json_string(value)
+    if value is None:
+        return "null"
+    return int.__repr__(value)
+
+
+def _json_list(values: Iterable[str]) -> str:
+    """Return a list of strings as json.dumps(list(values), ensure_ascii=False) does."""
+    return "[" + ", ".join(map(encode_json_string, values)) + "]"

@@ -41,10 +41,23 @@ _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def clean_text(text: str) -> str:
     """Return text with control and invisible characters removed and spaces collapsed."""
-    # Plain ASCII text (most abstracts) only needs its spaces collapsed.
-    if not (text.isascii() and not _ASCII_CONTROL.search(text)):
+    # Plain ASCII text (most abstracts) only needs its spaces collapsed, and
+    # usually has none to collapse: then the text is returned as it is.
+    if text.isascii() and not _ASCII_CONTROL.search(text):
+        if not _needs_collapsing(text):
+            return text
+    else:
         text = text.translate(_CLEAN)
     return " ".join(text.split())
+
+
+def _needs_collapsing(text: str) -> bool:
+    """Tell whether control-free ASCII text has whitespace that split and join would change."""
+    # The other ASCII characters str.split() splits at are controls.
+    return (
+        "  " in text or "\n" in text or "\t" in text or "\r" in text
+        or text.startswith(" ") or text.endswith(" ")
+    )  # fmt: skip
 
 
 def title_key(title: str) -> str:

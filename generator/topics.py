@@ -12,6 +12,7 @@ stays fast for many topics and papers. A topic's `regex` runs as written.
 from __future__ import annotations
 
 import re
+import re._parser as regex_parser  # to read what text a topic's regex needs (see _needed_texts)
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ TITLE_WEIGHT = 3
 ABSTRACT_WEIGHT = 1
 CLASSIFY_PARTS = 4  # runs of papers handed to the workers
 _WORD = re.compile(r"\w+")
+# In ASCII text the words _WORD finds are what is left between the other
+# characters; str.translate and str.split find them in C.
+_ASCII_NON_WORD = {code: " " for code in range(128) if not (chr(code).isalnum() or chr(code) == "_")}
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,13 @@ def _rule(topic: int, phrase: str) -> _Rule:
     if _WORD.fullmatch(folded):
         return _Rule(topic, phrase, frozenset({folded}), "")
     return _Rule(topic, phrase, frozenset(_WORD.findall(folded)), folded)
+
+
+def _words(folded: str) -> set[str]:
+    """Return the set of _WORD's words in a text."""
+    if folded.isascii():
+        return set(folded.translate(_ASCII_NON_WORD).split())
+    return set(_WORD.findall(folded))
 
 
 def _is_word_char(char: str) -> bool:
@@ -143,10 +154,13 @@ class TopicClassifier:
         self.matches = _Rules(matches)
         self.excludes = _Rules(excludes)
         self.regexes = [
-            (index, f"/{topic.regex}/", re.compile(topic.regex, re.IGNORECASE))
+            _Regex(index, f"/{topic.regex}/", re.compile(topic.regex, re.IGNORECASE), _needed_texts(topic.regex))
             for index, topic in enumerate(topics)
             if topic.regex
         ]
+        # One Match object per rule and field, shared by every paper it puts in
+        # a topic: cheaper to make, and a worker's results pickle each once.
+        self._shared: dict[tuple[int, str, str], Match] = {}
 
     def assign(self, paper: Paper) -> Assignment:
         """Return the paper's topics, best score first; ties go to sub-topics, then taxonomy order."""
@@ -154,16 +168,17 @@ class TopicClassifier:
         found: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
         excluded: set[int] = set()
         for field, text, weight in fields:
+            lowered = text.lower() if text.isascii() else None
             folded = " ".join(text.casefold().split())
-            words = set(_WORD.findall(folded))
+            words = _words(folded)
             excluded |= {self.excludes.rules[i].topic for i in self.excludes.found(words, folded)}
             for index in sorted(self.matches.found(words, folded)):
                 rule = self.matches.rules[index]
                 found[rule.topic].append((rule.phrase, field, weight))
             # Each regex scans alone: one alternation of them all scans slower.
-            for topic, phrase, pattern in self.regexes:
-                if pattern.search(text):
-                    found[topic].append((phrase, field, weight))
+            for regex in self.regexes:
+                if regex.found_in(text, lowered):
+                    found[regex.topic].append((regex.phrase, field, weight))
         scored = sorted(
             (-sum(weight for _, _, weight in hits), -self.depth[topic], topic)
             for topic, hits in found.items()
@@ -174,11 +189,82 @@ class TopicClassifier:
         return Assignment(
             tuple(self.topics[topic].id for topic in chosen),
             tuple(
-                Match(self.topics[topic].id, phrase, field)
+                self._match(topic, phrase, field)
                 for topic in sorted(chosen)
                 for phrase, field, _ in found[topic]
             ),
         )
+
+    def _match(self, topic: int, phrase: str, field: str) -> Match:
+        key = (topic, phrase, field)
+        match = self._shared.get(key)
+        if match is None:
+            match = self._shared[key] = Match(self.topics[topic].id, phrase, field)
+        return match
+
+
+@dataclass(frozen=True)
+class _Regex:
+    """A topic's regex, and texts its every match holds: one of each set, in lower case."""
+
+    topic: int  # index in the taxonomy
+    phrase: str  # /regex/
+    pattern: re.Pattern[str]
+    needs: tuple[frozenset[str], ...]
+
+    def found_in(self, text: str, lowered: str | None) -> bool:
+        """Tell whether the regex matches text; ``lowered`` is text.lower() for ASCII text, else None."""
+        # Looking for a few words is much faster than running the regex at every
+        # position. In ASCII text, a case-insensitive match of an ASCII letter is
+        # just a match of its lower case.
+        if lowered is not None and not all(any(need in lowered for need in group) for group in self.needs):
+            return False
+        return self.pattern.search(text) is not None
+
+
+def _needed_texts(regex: str) -> tuple[frozenset[str], ...]:
+    """Return sets of lowercased ASCII texts such that every match of regex holds one text of each set.
+
+    Runs of ASCII letters (and other ASCII literals) in the regex, in groups
+    and alternatives too, are what a match must hold. What the regex does not
+    spell out (character sets, anchors, lookarounds, optional parts) adds no
+    set, so a regex with no literal text gets none and always runs.
+    """
+    return tuple(_sequence_needs(list(regex_parser.parse(regex, re.IGNORECASE))))
+
+
+def _sequence_needs(items: list[tuple[object, object]]) -> list[frozenset[str]]:
+    """Return the needed-text sets of a sequence of parsed regex items."""
+    needs: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, value in items + [(None, None)]:
+        if op is regex_parser.LITERAL and isinstance(value, int) and value < 128:
+            run.append(chr(value).lower())
+            continue
+        if run:
+            needs.append(frozenset({"".join(run)}))
+            run = []
+        if op is regex_parser.SUBPATTERN and isinstance(value, tuple):
+            needs += _sequence_needs(list(value[-1]))
+        elif op is regex_parser.BRANCH and isinstance(value, tuple):
+            either = _branch_needs(value[1])
+            if either:
+                needs.append(either)
+        elif op in (regex_parser.MAX_REPEAT, regex_parser.MIN_REPEAT) and isinstance(value, tuple) and value[0] >= 1:
+            needs += _sequence_needs(list(value[2]))
+    return needs
+
+
+def _branch_needs(alternatives: list[object]) -> frozenset[str]:
+    """Return texts one of which every match of one of the alternatives holds (empty if unknown)."""
+    either: set[str] = set()
+    for alternative in alternatives:
+        needs = _sequence_needs(list(alternative))  # type: ignore[call-overload]
+        if not needs:
+            return frozenset()
+        # The set whose shortest text is longest is the one that rules out most.
+        either |= max(needs, key=lambda texts: min(map(len, texts)))
+    return frozenset(either)
 
 
 def _depth(topic: str, parent_of: dict[str, str | None]) -> int:

@@ -10,8 +10,9 @@ import feedparser
 
 from generator.chart import monthly_chart
 from generator.feeds import FeedEntry, atom_feed, build_time
-from generator.models import Link, Paper
+from generator.models import Link, Origin, Paper
 from generator.render import papers_json, relative, split_abstract
+from generator.topics import Match
 
 
 def test_split_abstract_keeps_short_ones_whole():
@@ -48,6 +49,34 @@ def test_papers_json_is_one_paper_per_line_sorted_by_id():
     assert rows[1]["url"] == "digest/t/2024/#b"
     assert rows[1]["links"] == [{"url": "https://github.com/o/r", "kind": "code"}]
 
+
+
+def test_papers_json_lines_are_what_json_dumps_writes():
+    awkward = 'Quote " backslash \\ tab \t newline \n nul \x00 bell \x07 \u2028 é 漢 😀 </script>'
+    paper = Paper(
+        key="k", id="p", title=awkward, abstract=awkward, origins=(Origin("a.txt", 3), Origin("b \\ \".txt", 9)),
+        published=dt.date(2024, 1, 2), authors_count=0, upvotes=12345678901234567890, listed=dt.date(2023, 5, 6),
+        arxiv_id="2401.00001", links=(Link(f"https://x.org/{awkward}", "project"),), topics=("t", "u"),
+        related=("q",), mentions=(awkward,),
+    )
+    bare = Paper(key="b", id="q", title="Q", abstract="R.", origins=())
+    matches = {"p": (Match("t", awkward, "title"), Match("u", "v", "abstract"))}
+    lines = papers_json([bare, paper], matches, {"p": "t.md", "q": "unsorted.md"}, "docs/digest").split("\n")
+    rows = [
+        {
+            "id": "p", "title": awkward, "abstract": awkward, "published": "2024-01-02", "authors_count": 0,
+            "upvotes": 12345678901234567890, "topics": ["t", "u"], "links": [{"url": f"https://x.org/{awkward}", "kind": "project"}],
+            "url": "digest/t/#p", "related": ["q"], "mentions": [awkward], "sources": ["a.txt:3", 'b \\ ".txt:9'],
+            "listed": "2023-05-06", "arxiv_id": "2401.00001",
+            "matched": [{"topic": "t", "phrase": awkward, "field": "title"}, {"topic": "u", "phrase": "v", "field": "abstract"}],
+        },
+        {
+            "id": "q", "title": "Q", "abstract": "R.", "published": None, "authors_count": None, "upvotes": None,
+            "topics": [], "links": [], "url": "digest/unsorted/#q", "related": [], "mentions": [], "sources": [],
+            "listed": None, "arxiv_id": None, "matched": [],
+        },
+    ]  # fmt: skip
+    assert lines == ["[", json.dumps(rows[0], ensure_ascii=False) + ",", json.dumps(rows[1], ensure_ascii=False), "]", ""]
 
 def test_atom_feed_parses_and_orders_newest_first():
     entries = [

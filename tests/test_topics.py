@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import re
+
 from generator.config import Topic
 from generator.models import Paper
-from generator.topics import Match, classify
+from generator.topics import Match, _needed_texts, _Regex, classify
 
 
 def paper(pid: str, title: str, abstract: str = "Nothing here.") -> Paper:
@@ -68,3 +70,20 @@ def test_ties_go_to_the_sub_topic_whatever_the_order():
         Topic("kv", "KV", parent="inference", match=("KV cache",)),
     )
     assert classify([paper("p", "KV cache tricks")], topics)["p"].topics == ("kv", "inference")
+
+
+def test_a_regex_needs_the_literal_text_of_every_match():
+    regex = r"\b(fast|optimi[sz]ed)(\s+\w+){0,2}\s+(code|kernels?)\b"
+    assert _needed_texts(regex) == (frozenset({"fast", "optimi"}), frozenset({"code", "kernel"}))
+    assert _needed_texts("[ab]+|c") == ()
+
+
+def test_the_needed_text_check_never_changes_what_a_regex_finds():
+    regexes = [r"key[- ]value\s*(\(KV\)\s*)?(cach\w*|pairs)", r"(?-i:GPU)s?", r"a|b", r"\bFAST(?:er)? code", "Ka"]
+    texts = ["Key-Value caching", "key value pairs", "gpus", "GPUs", "fast code", "Faster CODE", "b", "", "\u212aa", "KA"]
+    for regex in regexes:
+        pattern = re.compile(regex, re.IGNORECASE)
+        check = _Regex(0, regex, pattern, _needed_texts(regex))
+        for text in texts:
+            lowered = text.lower() if text.isascii() else None
+            assert check.found_in(text, lowered) == (pattern.search(text) is not None), (regex, text)
