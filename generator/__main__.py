@@ -1,5 +1,5 @@
 """Allow `python -m generator`."""
 
-from .cli import cli
+from .cli import main
 
-cli()
+main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sys
 import tempfile
@@ -96,6 +97,27 @@ def _load(digest_file: Path, quiet: bool = False) -> tuple[DigestConfig, Digest]
 @click.version_option(package_name="topic-digest")
 def cli() -> None:
     """Turn scraped paper listings into a searchable topic-digest website."""
+
+
+def main() -> NoReturn:
+    """Run the command line (the `digest` script), then exit without freeing every object.
+
+    A 50,000-paper digest is millions of objects; freeing them one by one
+    when the interpreter shuts down took a second after the work was done.
+    Like mypy's fast exit, flush what is buffered and leave at once.
+    """
+    try:
+        cli()
+        code: object = 0
+    except SystemExit as exit:
+        code = exit.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
 
 
 @cli.command()

@@ -25,7 +25,7 @@ from .config import DigestConfig, Topic
 from .escape import finalize, html_attr
 from .feeds import FEED_FOLDER, MAX_ENTRIES, FeedEntry, atom_feed
 from .models import Link, Paper
-from .parallel import map_parts, split
+from .parallel import Background, map_parts, split
 from .paging import Paging, assign_pages, date_parts, newest_keys
 from .search_index import SearchPage, SearchPaper
 from .topics import Match
@@ -429,11 +429,17 @@ class Renderer:
     def render(self) -> dict[str, str]:
         """Return every generated file, keyed by path relative to the output folder."""
         files = self.render_pages()
+        # papers.json is the largest piece of work left for one core: a forked
+        # worker writes it while this process renders the rest.
+        export = Background(
+            lambda: papers_json(
+                self.papers, self.matches, self.paging.page_of, self.config.output, self.use_directory_urls
+            ),
+            papers=len(self.papers),
+        )
         files.update(self.render_site_pages())
         files.update(self.feeds())
-        files["papers.json"] = papers_json(
-            self.papers, self.matches, self.paging.page_of, self.config.output, self.use_directory_urls
-        )
+        files["papers.json"] = export.result()
         return files
 
     def render_pages(self) -> dict[str, str]:
