@@ -115,8 +115,11 @@ def main() -> NoReturn:
         print(code, file=sys.stderr)
         code = 1
     logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:  # the reader went away, e.g. `digest check | head -1`
+            code = code or 120
     os._exit(code or 0)
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,9 @@ ASSET_FOLDER = "assets/topic-digest"
 # (assets/search-worker.js) speaks the same messages over the sharded index.
 MATERIAL_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
 SEARCH_PLUGINS = ("search", "material/search")
+# After a fast preview update the full build waits this long: MkDocs holds
+# every request while it builds, and the browser's reload should come first.
+FULL_BUILD_PAUSE = 2.0
 # Markdown extensions the generated pages rely on (ids on headings, tables,
 # Markdown inside the <div>s and <details> of entries).
 REQUIRED_EXTENSIONS = ("attr_list", "tables", "md_in_html")
@@ -71,8 +76,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         # A fast preview update (pipeline.update_digest) is followed by a full
         # build, which writing this file (watched in on_serve) starts.
         self.full_build_trigger: Path | None = None
+        self.full_build_timer: threading.Timer | None = None
         self.full_build_due = False
-        self.shape = b""
+        self.full_build_pause = FULL_BUILD_PAUSE
+        # The signature of the files that shape every page, at the last good build and at this one.
+        self.built_shape = self.shape = b""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup also keeps this instance alive across `serve` rebuilds.
@@ -98,9 +106,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             Path(config.config_file_path), digest_config.path,
             *sorted(path for folder in overrides if folder.is_dir() for path in folder.rglob("*")),
         ]
-        # Only listings changed since the last build: show their papers fast, then build it all.
-        shape, self.shape = self.shape, signature(self.shaping, [])
-        fast = self.dirty and self.full_build_trigger is not None and not self.full_build_due and shape == self.shape
+        if self.full_build_timer is not None:
+            self.full_build_timer.cancel()  # this build comes first
+        # Only listings changed since the last good build: show their papers fast, then build it all.
+        self.shape = signature(self.shaping, []) if self.dirty else b""
+        fast = (
+            self.dirty and self.full_build_trigger is not None and not self.full_build_due
+            and self.shape == self.built_shape
+        )
         try:
             self.digest = load_digest(
                 digest_config, config.use_directory_urls, cache=self.cache, previous=self.digest if fast else None
@@ -216,6 +229,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         # What the failed build meant to write may be missing: rebuild it all next time.
         self.preview = PreviewState()
+        self.built_shape = b""
         if self.search_job is not None:
             self.search_job.cancel()
             self.search_job = None
@@ -244,6 +258,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        if self.full_build_timer is not None:
+            self.full_build_timer.cancel()
         if self.full_build_trigger is not None:
             shutil.rmtree(self.full_build_trigger.parent, ignore_errors=True)
             self.full_build_trigger = None
@@ -256,12 +272,26 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if self.digest is not None and self.config.report:
             path = Path(config.config_file_path).parent / self.config.report
             path.write_text(self.digest.report.to_json(), encoding="utf-8")
+        self.built_shape = self.shape
         if self.full_build_due and self.full_build_trigger is not None:
             log.info(
                 "Preview: new papers shown; related papers, mentions, feeds, papers.json and search follow "
-                "in a full build now."
+                "in a full build in %.0f s.", self.full_build_pause
             )
-            self.full_build_trigger.write_text(str(len(self.digest.papers) if self.digest else 0))
+            self.full_build_timer = threading.Timer(self.full_build_pause, self._start_full_build)
+            self.full_build_timer.daemon = True
+            self.full_build_timer.start()
+
+    def _start_full_build(self) -> None:
+        """Wake MkDocs' watcher with a file only it watches, so a build starts."""
+        trigger = self.full_build_trigger
+        if trigger is None:
+            return
+        trigger.parent.mkdir(parents=True, exist_ok=True)
+        # A new file each time: a rename is seen even where mtimes are coarse.
+        staging = trigger.with_name(f".{trigger.name}")
+        staging.write_text(str(threading.get_ident()), encoding="utf-8")
+        os.replace(staging, trigger)
 
 
 def _material_search(config: MkDocsConfig) -> bool:

@@ -428,6 +428,7 @@ class Renderer:
 
     def render(self) -> dict[str, str]:
         """Return every generated file, keyed by path relative to the output folder."""
+        assert self.shown is None, "a renderer of changed papers renders only their pages"
         files = self.render_pages()
         # papers.json is the largest piece of work left for one core: a forked
         # worker writes it while this process renders the rest.
@@ -437,8 +438,12 @@ class Renderer:
             ),
             papers=len(self.papers),
         )
-        files.update(self.render_site_pages())
-        files.update(self.feeds())
+        try:
+            files.update(self.render_site_pages())
+            files.update(self.feeds())
+        except BaseException:
+            export.cancel()
+            raise
         files["papers.json"] = export.result()
         return files
 

@@ -74,6 +74,9 @@ def test_a_fast_update_without_changes_is_the_exact_digest():
     again = update_digest(exact, sources)
     assert again is not None and again.exact
     assert again.files == exact.files
+    # The home page's overview too: its Unsorted card must not depend on which pages were rendered.
+    assert "unsorted" in exact.overview.lower()
+    assert again.overview == exact.overview
 
 
 def test_a_fast_update_renders_a_changed_paper_again():

@@ -108,6 +108,7 @@ class ServeSession:
         self.build(config)
         # What on_serve sets up: the file whose writing starts a full build.
         self.plugin.full_build_trigger = root / "full-build"
+        self.plugin.full_build_pause = 0.0
 
     def build(self, config: MkDocsConfig | None = None) -> bool:
         """Build once; return whether the build asked for a full build after it."""
@@ -117,7 +118,10 @@ class ServeSession:
         trigger.unlink(missing_ok=True)
         config = config or self.load()
         assert config.plugins["digest"] is self.plugin
+        self.plugin.full_build_timer = None
         build(config, dirty=True)
+        if self.plugin.full_build_timer is not None:
+            self.plugin.full_build_timer.join()
         return trigger.exists()
 
 
