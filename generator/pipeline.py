@@ -364,7 +364,7 @@ def load_digest(
     """
     sources, warnings = load_sources(config)
     digest = None
-    if previous is not None and (previous.config, previous.use_directory_urls) == (config, use_directory_urls):
+    if previous is not None and previous.config == config:
         digest = update_digest(previous, sources, use_directory_urls, on_step, cache)
     if digest is None:
         digest = build_digest(config, sources, use_directory_urls, on_step, cache)
