@@ -70,7 +70,6 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.cache = StageCache()
         self.dirty = False
         self.preview = PreviewState()
-        self.shaping: list[Path] = []
         self.worker_missing = False
         self.search_job: Background[dict[str, str]] | None = None
         # A fast preview update (pipeline.update_digest) is followed by a full
@@ -102,14 +101,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         overrides = [digest_config.root / "templates"]
         if config.theme.custom_dir:
             overrides.append(Path(config.theme.custom_dir))
-        self.shaping = [
+        shaping = [
             Path(config.config_file_path), digest_config.path,
             *sorted(path for folder in overrides if folder.is_dir() for path in folder.rglob("*")),
         ]
         if self.full_build_timer is not None:
             self.full_build_timer.cancel()  # this build comes first
         # Only listings changed since the last good build: show their papers fast, then build it all.
-        self.shape = signature(self.shaping, []) if self.dirty else b""
+        self.shape = signature(shaping, []) if self.dirty else b""
         fast = (
             self.dirty and self.full_build_trigger is not None and not self.full_build_due
             and self.shape == self.built_shape
@@ -158,7 +157,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             files.append(File.generated(config, f"{ASSET_FOLDER}/{asset.name}", abs_src_path=str(asset)))
         if self.dirty:
             labels = nav_labels(f for f in files.documentation_pages() if f.src_uri not in generated)
-            shape = signature(self.shaping, [json.dumps(config.nav), *labels])
+            # The files that shape every page were read in on_config: their signature stands for them.
+            shape = signature([], [self.shape.hex(), json.dumps(config.nav), *labels])
             skipped = self.preview.update(files, generated, shape, config.site_dir)
             log.info("Preview: %d of %d generated files unchanged, not rebuilt.", skipped, len(generated))
         # A fast update keeps the search index, unless the site folder was emptied.
