@@ -10,6 +10,7 @@ so it escapes nothing).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -58,12 +59,18 @@ def html_attr(text: str) -> Markup:
     return Markup(escaped)
 
 
+# A title is printed wherever a paper is linked: six times or so per paper.
+# Short texts are escaped once each (per process), long ones every time.
+_SHORT = 300
+_md_text_cached = functools.lru_cache(maxsize=1 << 17)(md_text)
+
+
 def finalize(value: object) -> object:
     """Escape every value a template prints unless it is already Markup."""
     if isinstance(value, Markup):
         return value
     if isinstance(value, str):
-        return md_text(value)
+        return _md_text_cached(value) if len(value) <= _SHORT else md_text(value)
     if value is None:
         return ""
     if isinstance(value, (int, float)):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from itertools import chain
+from itertools import chain, filterfalse
 
 from .models import Paper
 from .parallel import map_parts, split
@@ -125,11 +125,11 @@ def _names_in(abstract: str, index: dict[str, str]) -> set[str]:
     text = text.replace(". ", " ").rstrip(".")
     words = set(text.translate(_WORD_BREAKS).split())
     found = words & index.keys()
-    for word in words - found:
-        # Only chained words can hide a name, and only if some part has an
-        # uppercase letter or a digit: "long-context" cannot.
-        chained = "-" in word or "." in word or "+" in word
-        if chained and (not word.islower() or _DIGIT.search(word)):
+    # Only chained words can hide a name: a word is letters and digits but for
+    # the chaining marks, and str.isalnum tells them apart in C. Only a chain
+    # with an uppercase letter or a digit can: "long-context" cannot.
+    for word in filterfalse(str.isalnum, words - found):
+        if not word.islower() or _DIGIT.search(word):
             found.update(_names_in_chain(word, index))
     return found
 

@@ -267,7 +267,7 @@ def _renderer(
         papers=papers,
         rejected=corpus.rejected,
         warnings=corpus.warnings,
-        matched={pid: [m.as_json() for m in found] for pid, found in matches.items() if found},
+        matched={pid: found for pid, found in matches.items() if found},
     )
     environment = make_environment([config.root / "templates"])
     return Renderer(config, papers, matches, environment, use_directory_urls, changed), report

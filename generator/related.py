@@ -27,10 +27,10 @@ from itertools import chain
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer, TfidfVectorizer
 
 from .models import Paper
 from .parallel import map_parts, split
+from .stop_words import ENGLISH_STOP_WORDS
 
 # Weights of the three cosines; they sum to 1 so the text score is in [0, 1].
 # Measured with benchmarks/related_eval.py on the bundled corpus (precision@5
@@ -110,19 +110,20 @@ def relate(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, ...]]:
     def relate_rows(chunks: Sequence[tuple[int, int]]) -> dict[str, tuple[str, ...]]:
         related: dict[str, tuple[str, ...]] = {}
         for start, stop in chunks:
+            # Every (row, candidate) pair of the chunk at once, sorted: the
+            # shortlists, and the papers linked to each row even when their
+            # text shares nothing.
             rows, shortlists = retrieval.shortlists(start, stop)
-            # Linked papers join the shortlist even when their text shares nothing.
-            lists = [
-                np.union1d(cols, np.fromiter(links.get(row, {}), dtype=np.int64))
-                for row, cols in zip(rows, shortlists)
-            ]
-            texts = _pair_dots(matrix, rows, lists)
-            for row, cols, text in zip(rows, lists, texts):
-                extra = links.get(row, {})
-                scores = text + topics.bonus(row, cols)
-                if extra:
-                    scores = scores + np.array([extra.get(col, 0.0) for col in cols.tolist()])
-                related[ids[row]] = tuple(ids[col] for col in _best(cols, scores, k))
+            linked = links[start:stop].tocoo()
+            left = np.concatenate([np.repeat(np.array(rows, dtype=np.int64), [c.size for c in shortlists]), linked.row + start])
+            right = np.concatenate([*shortlists, linked.col.astype(np.int64)])
+            pairs = np.unique(left * len(ordered) + right)
+            left, right = pairs // len(ordered), pairs % len(ordered)
+            scores = _pair_dots(matrix, left, right) + topics.bonus(left, right)
+            scores = scores + np.asarray(links[left, right]).ravel()
+            best = _best_per_row(left, right, scores, k)
+            for row in rows:
+                related[ids[row]] = tuple(ids[col] for col in best.get(row, ()))
         return related
 
     # Rows are independent: runs of chunks go to the workers, in order.
@@ -132,6 +133,8 @@ def relate(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, ...]]:
 
 def tfidf_baseline(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, ...]]:
     """Return up to k related ids per paper by plain TF-IDF cosine of title and abstract."""
+    from sklearn.feature_extraction.text import TfidfVectorizer  # only benchmarks compare against it
+
     ordered = sorted(papers, key=lambda paper: paper.id)
     ids = [paper.id for paper in ordered]
     texts = [f"{paper.title} {paper.abstract}" for paper in ordered]
@@ -291,9 +294,32 @@ def _tfidf(
     counts = _term_counts(texts, count)
     if counts.shape[1] == 0:
         return sparse.csr_matrix((len(texts), 0), dtype=np.float32)
-    # What TfidfVectorizer does after counting, with its defaults.
-    transformer = TfidfTransformer().fit(counts)
-    return transformer.transform(counts, copy=False) * np.float32(math.sqrt(weight))
+    return _tf_idf(counts) * np.float32(math.sqrt(weight))
+
+
+def _tf_idf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Weight float32 counts by smoothed idf and L2-normalise each row, in place.
+
+    These are the steps of scikit-learn's TfidfTransformer with its defaults,
+    in the same float32 and float64 arithmetic, so the result is the same bit
+    for bit; importing scikit-learn took longer than this whole stage.
+    """
+    n, terms = counts.shape
+    df = np.bincount(counts.indices, minlength=terms).astype(np.float32)
+    df += 1.0
+    idf = np.full_like(df, n + 1)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    counts.data *= idf[counts.indices]
+    # Each row's squares summed one after another in float64, as scikit-learn's
+    # normalize() does (bincount adds its weights in order).
+    rows = np.repeat(np.arange(n), np.diff(counts.indptr))
+    squares = np.square(counts.data).astype(np.float64)
+    norms = np.sqrt(np.bincount(rows, weights=squares, minlength=n))
+    norms[norms == 0.0] = 1.0  # an empty row stays empty
+    counts.data[:] = counts.data / norms[rows]
+    return counts
 
 
 def _term_counts(texts: list[str], count: Callable[[str], dict[str, int]]) -> sparse.csr_matrix:
@@ -379,20 +405,15 @@ class _Retrieval:
         return rows, lists
 
 
-def _pair_dots(
-    matrix: sparse.csr_matrix, rows: list[int], lists: list[np.ndarray]
-) -> list[np.ndarray]:
-    """Return, for each row, its dot products with the rows in its list."""
-    sizes = [cols.size for cols in lists]
-    left = np.repeat(np.array(rows, dtype=np.int64), sizes)
-    right = np.concatenate(lists) if lists else np.zeros(0, dtype=np.int64)
+def _pair_dots(matrix: sparse.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Return the dot product of each pair of rows (left[i], right[i])."""
     dots = np.zeros(left.size)
     # Batches keep the two gathered copies of the rows small.
     for lo in range(0, left.size, PAIR_BATCH):
         hi = lo + PAIR_BATCH
         product = matrix[left[lo:hi]].multiply(matrix[right[lo:hi]])
         dots[lo:hi] = np.asarray(product.sum(axis=1)).ravel()
-    return np.split(dots, np.cumsum(sizes)[:-1])
+    return dots
 
 
 def _chunks(estimate: np.ndarray, budget: int) -> Iterator[tuple[int, int]]:
@@ -421,8 +442,27 @@ def _best(cols: np.ndarray, scores: np.ndarray, k: int) -> list[int]:
     return cols[order].tolist()
 
 
-def _link_bonuses(papers: Sequence[Paper]) -> dict[int, dict[int, float]]:
-    """Map row -> {row: bonus} for papers tied by a mention or a shared code repository."""
+def _best_per_row(left: np.ndarray, right: np.ndarray, scores: np.ndarray, k: int) -> dict[int, list[int]]:
+    """Return each left row's k right rows with the highest positive scores, ties by column (= id) order.
+
+    The pairs' rows and scores are flat arrays: this is _best for every row at once.
+    """
+    scores = np.round(np.asarray(scores, dtype=np.float64), DECIMALS)
+    keep = scores > 0
+    left, right, scores = left[keep], right[keep], scores[keep]
+    order = np.lexsort((right, -scores, left))
+    left, right = left[order], right[order]
+    # Each pair's place within its row: keep the first k.
+    starts = np.flatnonzero(np.diff(left, prepend=-1))
+    place = np.arange(left.size) - np.repeat(starts, np.diff(np.append(starts, left.size)))
+    left, right = left[place < k], right[place < k]
+    bounds = np.flatnonzero(np.diff(left, prepend=-1)).tolist() + [left.size]
+    columns = right.tolist()
+    return {int(left[lo]): columns[lo:hi] for lo, hi in zip(bounds, bounds[1:])}
+
+
+def _link_bonuses(papers: Sequence[Paper]) -> sparse.csr_matrix:
+    """Return the bonus of each pair of rows tied by a mention or a shared code repository."""
     index = {paper.id: row for row, paper in enumerate(papers)}
     bonuses: dict[int, dict[int, float]] = defaultdict(dict)
 
@@ -450,28 +490,31 @@ def _link_bonuses(papers: Sequence[Paper]) -> dict[int, dict[int, float]]:
             for i, a in enumerate(members):
                 for b in members[i + 1 :]:
                     add(a, b, value)
-    return bonuses
+    pairs = [(a, b, value) for a, row in bonuses.items() for b, value in row.items()]
+    a, b, values = zip(*pairs) if pairs else ((), (), ())
+    return sparse.csr_matrix((values, (a, b)), shape=(len(papers), len(papers)), dtype=np.float64)
 
 
 class _TopicBonus:
-    """Score shared topics between one paper and its candidates."""
+    """Score shared topics between pairs of papers."""
 
     def __init__(self, papers: Sequence[Paper]) -> None:
         names = sorted({topic for paper in papers for topic in paper.topics})
         code = {name: i for i, name in enumerate(names)}
         self.primary = np.array(
-            [code[paper.topics[0]] if paper.topics else -1 for paper in papers]
+            [code[paper.topics[0]] if paper.topics else -1 for paper in papers], dtype=np.int64
         )
-        self.sets = [frozenset(code[topic] for topic in paper.topics) for paper in papers]
-        self.any = bool(names)
+        # One row per paper, one column per topic: is the paper in it.
+        self.member = np.zeros((len(papers), len(names)), dtype=bool)
+        for row, paper in enumerate(papers):
+            self.member[row, [code[topic] for topic in paper.topics]] = True
 
-    def bonus(self, row: int, cols: np.ndarray) -> np.ndarray | float:
-        """Return the topic bonus of each candidate column for the paper at row."""
-        if not self.any or self.primary[row] < 0:
-            return 0.0
-        mine = self.sets[row]
-        jaccard = np.array(
-            [len(mine & self.sets[col]) / len(mine | self.sets[col]) for col in cols.tolist()]
-        )
-        same = self.primary[cols] == self.primary[row]
-        return PRIMARY_TOPIC_BONUS * same + SHARED_TOPIC_BONUS * jaccard
+    def bonus(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Return the topic bonus of each right row as a candidate for its left row."""
+        mine, theirs = self.member[left], self.member[right]
+        shared = np.count_nonzero(mine & theirs, axis=1)
+        either = np.count_nonzero(mine | theirs, axis=1)
+        has_topics = self.primary[left] >= 0
+        jaccard = np.divide(shared, either, out=np.zeros(left.size), where=has_topics)
+        same = self.primary[right] == self.primary[left]
+        return np.where(has_topics, PRIMARY_TOPIC_BONUS * same + SHARED_TOPIC_BONUS * jaccard, 0.0)

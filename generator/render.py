@@ -12,7 +12,7 @@ import heapq
 import posixpath
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as encode_json_string
 from pathlib import Path
@@ -25,7 +25,7 @@ from .config import DigestConfig, Topic
 from .escape import finalize, html_attr
 from .feeds import FEED_FOLDER, MAX_ENTRIES, FeedEntry, atom_feed
 from .models import Link, Paper
-from .parallel import Background, map_parts, split
+from .parallel import map_parts, split
 from .paging import Paging, assign_pages, date_parts, newest_keys
 from .search_index import SearchPage, SearchPaper
 from .topics import Match
@@ -429,38 +429,44 @@ class Renderer:
     def render(self) -> dict[str, str]:
         """Return every generated file, keyed by path relative to the output folder."""
         assert self.shown is None, "a renderer of changed papers renders only their pages"
-        files = self.render_pages()
-        # papers.json is the largest piece of work left for one core: a forked
-        # worker writes it while this process renders the rest.
-        export = Background(
-            lambda: papers_json(
-                self.papers, self.matches, self.paging.page_of, self.config.output, self.use_directory_urls
-            ),
-            papers=len(self.papers),
+        pages, render_run = self._page_renderer()
+        export = functools.partial(
+            papers_json, self.papers, self.matches, self.paging.page_of, self.config.output, self.use_directory_urls
         )
-        try:
-            files.update(self.render_site_pages())
-            files.update(self.feeds())
-        except BaseException:
-            export.cancel()
-            raise
-        files["papers.json"] = export.result()
+        # Every job is pure, so one pool of forked workers runs them all: the
+        # largest single job, papers.json, first, so that no core waits for
+        # it at the end.
+        jobs: list[Callable[[], dict[str, str]]] = [
+            lambda: {"papers.json": export()},
+            self.render_site_pages,
+            self.feeds,
+            *(functools.partial(render_run, run) for run in split(range(len(pages)), RENDER_PARTS)),
+        ]
+        done = map_parts(lambda number: jobs[number](), range(len(jobs)), papers=len(self.papers))
+        files: dict[str, str] = {}
+        for part in [*done[3:], *done[1:3], done[0]]:
+            files.update(part)
         return files
 
     def render_pages(self) -> dict[str, str]:
         """Return the topic pages and their parts (only those showing `changed` papers, if given)."""
+        pages, render_run = self._page_renderer()
+        # Topic pages are most of the work; large digests render them in forked workers.
+        parts = map_parts(render_run, split(range(len(pages)), RENDER_PARTS), papers=len(self.papers))
+        return {page: text for part in parts for page, text in part.items()}
+
+    def _page_renderer(self) -> tuple[list[TopicView], Callable[[Sequence[int]], dict[str, str]]]:
+        """Return the topic pages and parts to render, and a function that renders a run of them."""
         digest = self.digest
         template = self.env.get_template("topic.md.j2")
         pages = digest.topics + ([digest.unsorted] if digest.unsorted.count else []) + self.part_views
         if self.shown is not None:
             pages = [page for page in pages if str(page.page) in self.shown]
 
-        def render_pages(numbers: range) -> list[str]:
-            return [template.render(digest=digest, topic=pages[number]) for number in numbers]
+        def render_run(numbers: Sequence[int]) -> dict[str, str]:
+            return {str(pages[number].page): template.render(digest=digest, topic=pages[number]) for number in numbers}
 
-        # Topic pages are most of the work; large digests render them in forked workers.
-        parts = map_parts(render_pages, split(range(len(pages)), RENDER_PARTS), papers=len(self.papers))
-        return {str(topic.page): text for topic, text in zip(pages, (text for part in parts for text in part))}
+        return pages, render_run
 
     def render_site_pages(self) -> dict[str, str]:
         """Return the pages about the whole digest: papers with code, new papers, the chart."""

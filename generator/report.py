@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from .models import Paper, Rejection
+from .topics import Match
 
 
 @dataclass
@@ -18,7 +19,8 @@ class Report:
     rejected: list[dict[str, str]] = field(default_factory=list)
     unsorted: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    matched: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    matched: dict[str, tuple[Match, ...]] = field(default_factory=dict)
+    """The rules that put each paper in its topics (papers that no rule matched are left out)."""
 
     @classmethod
     def from_pipeline(
@@ -27,7 +29,7 @@ class Report:
         papers: list[Paper],
         rejected: list[Rejection],
         warnings: list[str],
-        matched: dict[str, list[dict[str, str]]] | None = None,
+        matched: dict[str, tuple[Match, ...]] | None = None,
     ) -> Report:
         """Build the report from the pipeline's results."""
         return cls(
@@ -58,6 +60,6 @@ class Report:
             "rejected": self.rejected,
             "unsorted": self.unsorted,
             "warnings": self.warnings,
-            "matched": self.matched,
+            "matched": {pid: [m.as_json() for m in found] for pid, found in self.matched.items()},
         }
         return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

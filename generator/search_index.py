@@ -34,7 +34,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
 
 from .models import Paper
 
@@ -138,6 +137,9 @@ def _bucket(paper_id: str, buckets: int) -> int:
 
 def _weights(titles: list[str], bodies: list[str], repos: list[str]) -> tuple[list[str], sparse.csc_matrix]:
     """Return the sorted vocabulary and a documents × terms matrix of weights."""
+    # Imported here: `digest generate`, which builds no search index, need not wait for it.
+    from sklearn.feature_extraction.text import CountVectorizer
+
     vectorizer = CountVectorizer(
         token_pattern=TOKEN_PATTERN, preprocessor=normalize, dtype=np.int32
     )

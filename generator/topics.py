@@ -68,11 +68,21 @@ def _rule(topic: int, phrase: str) -> _Rule:
     return _Rule(topic, phrase, frozenset(_WORD.findall(folded)), folded)
 
 
-def _words(folded: str) -> set[str]:
-    """Return the set of _WORD's words in a text."""
+def _words_among(folded: str, vocabulary: frozenset[str]) -> set[str]:
+    """Return the words of a text (as _WORD finds them) that are in vocabulary."""
     if folded.isascii():
-        return set(folded.translate(_ASCII_NON_WORD).split())
-    return set(_WORD.findall(folded))
+        return vocabulary.intersection(folded.translate(_ASCII_NON_WORD).split())
+    return vocabulary.intersection(_WORD.findall(folded))
+
+
+def _fold(text: str) -> str:
+    """Return text case-folded, with every run of spaces one space and none at the ends."""
+    folded = text.casefold()
+    # Titles and abstracts were cleaned when read, so most have nothing to
+    # collapse; printable ASCII has no whitespace but the space.
+    if folded.isascii() and folded.isprintable() and "  " not in folded and folded[:1] != " " and folded[-1:] != " ":
+        return folded
+    return " ".join(folded.split())
 
 
 def _is_word_char(char: str) -> bool:
@@ -118,11 +128,14 @@ class _Rules:
                 for need in rule.needs:
                     for form in (need, need + "s", need + "es"):
                         self.needed_by_form[form].add(need)
+        # Every word found() looks up: words not among them change nothing.
+        self.vocabulary = frozenset(self.by_word) | frozenset(self.by_need) | frozenset(self.needed_by_form)
 
     def found(self, words: set[str], folded: str) -> set[int]:
         """Return the indexes of the rules found in a text.
 
-        ``folded`` is the text case-folded with single spaces, ``words`` its words.
+        ``folded`` is the text case-folded with single spaces, ``words`` its
+        words, or those of them in the rules' vocabulary.
         """
         hits: set[int] = set()
         for word in words & self.by_word.keys():
@@ -153,6 +166,7 @@ class TopicClassifier:
             excludes += [_rule(index, phrase) for phrase in topic.exclude]
         self.matches = _Rules(matches)
         self.excludes = _Rules(excludes)
+        self.vocabulary = self.matches.vocabulary | self.excludes.vocabulary
         self.regexes = [
             _Regex(index, f"/{topic.regex}/", re.compile(topic.regex, re.IGNORECASE), _needed_texts(topic.regex))
             for index, topic in enumerate(topics)
@@ -169,8 +183,8 @@ class TopicClassifier:
         excluded: set[int] = set()
         for field, text, weight in fields:
             lowered = text.lower() if text.isascii() else None
-            folded = " ".join(text.casefold().split())
-            words = _words(folded)
+            folded = _fold(text)
+            words = _words_among(folded, self.vocabulary)
             excluded |= {self.excludes.rules[i].topic for i in self.excludes.found(words, folded)}
             for index in sorted(self.matches.found(words, folded)):
                 rule = self.matches.rules[index]

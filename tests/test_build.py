@@ -67,6 +67,10 @@ def test_report_accounts_for_every_record(bundled: Path):
     merged_extra = sum(len(m["origins"]) - 1 for m in report["merged"])
     assert report["records_read"] == report["papers"] + merged_extra + len(report["rejected"])
     assert report["warnings"] == []
+    # The rules behind each sorted paper's topics, as papers.json has them too.
+    papers = json.loads((bundled / "site" / "papers.json").read_text(encoding="utf-8"))
+    assert report["matched"] == {paper["id"]: paper["matched"] for paper in papers if paper["matched"]}
+    assert len(report["matched"]) == report["papers"] - len(report["unsorted"])
 
 
 def test_home_page_shows_the_overview(bundled: Path):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer
 
 from generator import related as related_module
 from generator.models import Link, Paper
 from generator.related import method_names, relate, tfidf_baseline, words
+from generator.stop_words import ENGLISH_STOP_WORDS as OUR_STOP_WORDS
 
 
 def paper(
@@ -195,3 +199,59 @@ def test_method_names_split_camel_case_and_drop_plurals() -> None:
     assert method_names("SnapKV beats LLMs and RepViT-M1.5 on 16K tokens") == [
         "snapkv", "snap", "kv", "llm", "repvit-m1-5", "repvit", "rep", "m1",
     ]  # fmt: skip
+
+
+TEXTS = [
+    "KV caches of auto-regressive models grow with the context.",
+    "",
+    "SnapKV evicts KV cache entries; SnapKV keeps what attention needs.",
+    "Structural reparameterization of RepVGG and RepViT models.",
+    "Caches, caches and more caches: a model of cache reuse.",
+]
+
+
+def test_stop_words_are_scikit_learns() -> None:
+    assert OUR_STOP_WORDS == ENGLISH_STOP_WORDS
+
+
+@pytest.mark.parametrize(
+    "count, analyzer",
+    [
+        (related_module._word_counts, words),
+        # A name counts once however often the text repeats it.
+        (related_module._name_presence, lambda text: list(dict.fromkeys(method_names(text)))),
+    ],
+)
+def test_term_counts_are_count_vectorizers_matrix(count, analyzer) -> None:
+    """The matrix is CountVectorizer's, down to the order of the entries within a row."""
+    expected = CountVectorizer(analyzer=analyzer, dtype=np.float32).fit_transform(TEXTS)
+    ours = related_module._term_counts(TEXTS, count)
+    assert ours.shape == expected.shape
+    for array in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(ours, array), getattr(expected, array)), array
+
+
+def test_tf_idf_is_scikit_learns_bit_for_bit() -> None:
+    counts = related_module._term_counts(TEXTS, related_module._word_counts)
+    expected = TfidfTransformer().fit_transform(counts.copy())
+    ours = related_module._tf_idf(counts.copy())
+    assert np.array_equal(ours.indices, expected.indices) and np.array_equal(ours.indptr, expected.indptr)
+    assert ours.data.dtype == np.float32
+    assert np.array_equal(ours.data, expected.data)  # exactly, not approximately
+
+
+def test_best_per_row_is_best_of_each_row() -> None:
+    rng = np.random.default_rng(7)
+    left = np.repeat(np.arange(40), rng.integers(0, 12, size=40))
+    right = rng.integers(0, 60, size=left.size)
+    # Coarse scores make many ties (broken by column), some zero or negative ones are never kept.
+    scores = rng.integers(-2, 6, size=left.size) / 4
+    best = related_module._best_per_row(left, right, scores, 3)
+    for row in range(40):
+        mine = left == row
+        assert best.get(row, []) == related_module._best(right[mine], scores[mine], 3), row
+
+
+def test_link_bonuses_without_links_are_empty() -> None:
+    bonuses = related_module._link_bonuses([paper("a", "A"), paper("b", "B")])
+    assert isinstance(bonuses, sparse.csr_matrix) and bonuses.shape == (2, 2) and bonuses.nnz == 0
