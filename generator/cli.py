@@ -208,17 +208,18 @@ def generate_command(digest_file: Path, verbose: bool, quiet: bool) -> None:
     """Write the generated Markdown pages and papers.json into docs/ without building."""
     _setup_logging(verbose, quiet)
     try:
+        config = load_config(digest_file)
         with _progress(quiet) as on_step:
-            digest, written = generate(load_config(digest_file), on_step=on_step)
+            report, written = generate(config, on_step=on_step)
     except (ConfigError, SourceError, UnsafePathError) as error:
         _fail(str(error))
-    for message in digest.report.warnings:
+    for message in report.warnings:
         click.echo(f"Warning: {message}", err=True)
     if not quiet:
         click.echo(
-            f"Generated {len(digest.files)} files in '{digest.config.output}' "
+            f"Generated {len(written.written) + written.unchanged} files in '{config.output}' "
             f"({len(written.written)} written, {written.unchanged} unchanged, "
-            f"{len(written.removed)} removed): {digest.report.papers} papers."
+            f"{len(written.removed)} removed): {report.papers} papers."
         )
 
 

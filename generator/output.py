@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -59,6 +60,14 @@ def write_if_changed(path: Path, content: bytes) -> bool:
 
 def write_tree(files: dict[str, str | bytes], root: Path, prune: bool = True) -> WriteResult:
     """Make root hold exactly these files, touching only files whose bytes differ."""
+    result = write_files(files, root)
+    if prune:
+        result.removed = prune_tree(root, files)
+    return result
+
+
+def write_files(files: dict[str, str | bytes], root: Path) -> WriteResult:
+    """Write these files under root, touching only files whose bytes differ; remove nothing."""
     targets = {relative: safe_join(root, relative) for relative in sorted(files)}
     result = WriteResult()
     for relative, target in targets.items():
@@ -68,12 +77,19 @@ def write_tree(files: dict[str, str | bytes], root: Path, prune: bool = True) ->
             result.written.append(relative)
         else:
             result.unchanged += 1
-    if prune and root.exists():
-        keep = set(targets.values())
-        for path in sorted(root.rglob("*"), reverse=True):
-            if path.is_file() and path.resolve() not in keep:
-                path.unlink()
-                result.removed.append(path.relative_to(root).as_posix())
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
     return result
+
+
+def prune_tree(root: Path, keep: Iterable[str]) -> list[str]:
+    """Remove every file under root but these (relative paths) and the folders left empty; return what went."""
+    removed: list[str] = []
+    if not root.exists():
+        return removed
+    kept = {safe_join(root, relative) for relative in keep}
+    for path in sorted(root.rglob("*"), reverse=True):
+        if path.is_file() and path.resolve() not in kept:
+            path.unlink()
+            removed.append(path.relative_to(root).as_posix())
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return removed

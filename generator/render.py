@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as encode_json_string
 from pathlib import Path
+from typing import TypeVar
 
 import jinja2
 from markupsafe import Markup
@@ -29,6 +30,8 @@ from .parallel import map_parts, split
 from .paging import Paging, assign_pages, date_parts, newest_keys
 from .search_index import SearchPage, SearchPaper
 from .topics import Match
+
+Result = TypeVar("Result")
 
 # A link to the top-level templates/, so wheels carry the templates too.
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -428,25 +431,33 @@ class Renderer:
 
     def render(self) -> dict[str, str]:
         """Return every generated file, keyed by path relative to the output folder."""
+        files: dict[str, str] = {}
+        for run in self.render_each(lambda run: run):
+            files.update(run)
+        return files
+
+    def render_each(self, handle: Callable[[dict[str, str]], Result]) -> list[Result]:
+        """Render every generated file in runs; return handle(the run's files) for each run.
+
+        Every run is pure, so one pool of forked workers renders them all,
+        and each worker calls handle on what it rendered: `digest generate`
+        writes the files there, so they never travel back to this process.
+        """
         assert self.shown is None, "a renderer of changed papers renders only their pages"
         pages, render_run = self._page_renderer()
         export = functools.partial(
             papers_json, self.papers, self.matches, self.paging.page_of, self.config.output, self.use_directory_urls
         )
-        # Every job is pure, so one pool of forked workers runs them all: the
-        # largest single job, papers.json, first, so that no core waits for
-        # it at the end.
         jobs: list[Callable[[], dict[str, str]]] = [
             lambda: {"papers.json": export()},
             self.render_site_pages,
             self.feeds,
             *(functools.partial(render_run, run) for run in split(range(len(pages)), RENDER_PARTS)),
         ]
-        done = map_parts(lambda number: jobs[number](), range(len(jobs)), papers=len(self.papers))
-        files: dict[str, str] = {}
-        for part in [*done[3:], *done[1:3], done[0]]:
-            files.update(part)
-        return files
+        # The largest single run, papers.json, goes first so that no core waits
+        # for it at the end; the results come in the order of the files before.
+        done = map_parts(lambda number: handle(jobs[number]()), range(len(jobs)), papers=len(self.papers))
+        return [*done[3:], *done[1:3], done[0]]
 
     def render_pages(self) -> dict[str, str]:
         """Return the topic pages and their parts (only those showing `changed` papers, if given)."""

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
+import pytest
+
+from generator import parallel
 from generator.config import load_config
-from generator.pipeline import StageCache, build_digest, load_sources, update_digest
+from generator.pipeline import StageCache, build_digest, generate, load_digest, load_sources, update_digest
 
-from .conftest import PROJECT
+from .conftest import PROJECT, copy_project
 
 
 def test_a_warm_cache_builds_the_same_digest_as_a_cold_one():
@@ -105,3 +109,23 @@ def test_no_fast_update_when_a_paper_goes_away_or_an_entry_moves():
     before = build_digest(small, sources[:-1])
     assert before.page_of[next(p.id for p in before.papers if p.topics[:1] == (topic,))] == f"{topic}.md"
     assert update_digest(before, sources) is None
+
+
+@pytest.mark.parametrize("min_papers", [10**9, 1], ids=["in this process", "in forked workers"])
+def test_generate_writes_exactly_the_digests_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, min_papers: int):
+    """`digest generate` writes files where they are rendered; the result is what the in-memory digest holds."""
+    monkeypatch.setattr(parallel, "MIN_PAPERS", min_papers)
+    root = copy_project(tmp_path)
+    config = load_config(root / "digest.yml")
+    output = root / config.output
+    (output / "old-topic").mkdir(parents=True)
+    (output / "old-topic" / "2024.md").write_text("A page no topic makes any more.", encoding="utf-8")
+    report, written = generate(config)
+    digest = load_digest(config)
+    on_disk = {path.relative_to(output).as_posix(): path.read_text(encoding="utf-8") for path in output.rglob("*") if path.is_file()}
+    assert on_disk == digest.files
+    assert written.written == sorted(digest.files) and written.unchanged == 0
+    assert written.removed == ["old-topic/2024.md"] and not (output / "old-topic").exists()
+    assert report.to_json() == digest.report.to_json()
+    again = generate(config)[1]
+    assert (again.written, again.unchanged, again.removed) == ([], len(digest.files), [])
