@@ -506,8 +506,8 @@ class _TopicBonus:
         )
         # One row per paper, one column per topic: is the paper in it.
         self.member = np.zeros((len(papers), len(names)), dtype=bool)
-        for row, paper in enumerate(papers):
-            self.member[row, [code[topic] for topic in paper.topics]] = True
+        rows = np.repeat(np.arange(len(papers)), [len(paper.topics) for paper in papers])
+        self.member[rows, [code[topic] for paper in papers for topic in paper.topics]] = True
 
     def bonus(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """Return the topic bonus of each right row as a candidate for its left row."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import re._parser as regex_parser  # to read what text a topic's regex needs (see _needed_texts)
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -168,7 +168,10 @@ class TopicClassifier:
         self.excludes = _Rules(excludes)
         self.vocabulary = self.matches.vocabulary | self.excludes.vocabulary
         self.regexes = [
-            _Regex(index, f"/{topic.regex}/", re.compile(topic.regex, re.IGNORECASE), _needed_texts(topic.regex))
+            _Regex(
+                index, f"/{topic.regex}/", re.compile(topic.regex, re.IGNORECASE),
+                _needed_texts(topic.regex), _start_texts(topic.regex),
+            )
             for index, topic in enumerate(topics)
             if topic.regex
         ]
@@ -219,21 +222,36 @@ class TopicClassifier:
 
 @dataclass(frozen=True)
 class _Regex:
-    """A topic's regex, and texts its every match holds: one of each set, in lower case."""
+    """A topic's regex, texts its every match holds (one of each set) and texts one of which it starts with, in lower case."""
 
     topic: int  # index in the taxonomy
     phrase: str  # /regex/
     pattern: re.Pattern[str]
     needs: tuple[frozenset[str], ...]
+    starts: frozenset[str] = frozenset()  # empty when unknown
 
     def found_in(self, text: str, lowered: str | None) -> bool:
         """Tell whether the regex matches text; ``lowered`` is text.lower() for ASCII text, else None."""
+        if lowered is None:
+            return self.pattern.search(text) is not None
         # Looking for a few words is much faster than running the regex at every
         # position. In ASCII text, a case-insensitive match of an ASCII letter is
         # just a match of its lower case.
-        if lowered is not None and not all(any(need in lowered for need in group) for group in self.needs):
+        if not all(any(need in lowered for need in group) for group in self.needs):
             return False
+        if self.starts:
+            # Every match starts with one of these texts: try the regex only there.
+            return any(self.pattern.match(text, start) for start in _places(lowered, self.starts))
         return self.pattern.search(text) is not None
+
+
+def _places(text: str, literals: frozenset[str]) -> Iterator[int]:
+    """Yield every index of text where one of literals starts."""
+    for literal in literals:
+        start = text.find(literal)
+        while start != -1:
+            yield start
+            start = text.find(literal, start + 1)
 
 
 def _needed_texts(regex: str) -> tuple[frozenset[str], ...]:
@@ -245,6 +263,33 @@ def _needed_texts(regex: str) -> tuple[frozenset[str], ...]:
     set, so a regex with no literal text gets none and always runs.
     """
     return tuple(_sequence_needs(list(regex_parser.parse(regex, re.IGNORECASE))))
+
+
+def _start_texts(regex: str) -> frozenset[str]:
+    """Return lowercased ASCII texts one of which every match of regex starts with (empty if unknown)."""
+    return _sequence_starts(list(regex_parser.parse(regex, re.IGNORECASE))) or frozenset()
+
+
+def _sequence_starts(items: list[tuple[object, object]]) -> frozenset[str] | None:
+    """Return the start texts of a sequence of parsed regex items, or None when unknown."""
+    run: list[str] = []
+    for op, value in items:
+        if op is regex_parser.AT and not run:
+            continue  # \b or ^ takes no text: the next item starts the match
+        if op is regex_parser.LITERAL and isinstance(value, int) and value < 128:
+            run.append(chr(value).lower())
+            continue
+        if run:
+            break
+        if op is regex_parser.SUBPATTERN and isinstance(value, tuple):
+            return _sequence_starts(list(value[-1]))
+        if op is regex_parser.BRANCH and isinstance(value, tuple):
+            alternatives = [_sequence_starts(list(alternative)) for alternative in value[1]]
+            return None if any(not texts for texts in alternatives) else frozenset().union(*alternatives)  # type: ignore[arg-type]
+        if op in (regex_parser.MAX_REPEAT, regex_parser.MIN_REPEAT) and isinstance(value, tuple) and value[0] >= 1:
+            return _sequence_starts(list(value[2]))
+        return None
+    return frozenset({"".join(run)}) if run else None
 
 
 def _sequence_needs(items: list[tuple[object, object]]) -> list[frozenset[str]]:

@@ -4,7 +4,7 @@ import re
 
 from generator.config import Topic
 from generator.models import Paper
-from generator.topics import Match, _needed_texts, _Regex, classify
+from generator.topics import Match, _needed_texts, _Regex, _start_texts, classify
 
 
 def paper(pid: str, title: str, abstract: str = "Nothing here.") -> Paper:
@@ -78,12 +78,28 @@ def test_a_regex_needs_the_literal_text_of_every_match():
     assert _needed_texts("[ab]+|c") == ()
 
 
+def test_a_regex_starts_with_the_literal_text_of_its_first_items():
+    regex = r"\b(fast|optimi[sz]ed|performance of)(\s+\w+){0,2}\s+(code|kernels?)\b"
+    assert _start_texts(regex) == frozenset({"fast", "optimi", "performance of"})
+    assert _start_texts(r"^(?:Key)+[- ]value") == frozenset({"key"})
+    # Unknown: a character set, an optional or a look-behind first.
+    assert _start_texts("[ab]+|c") == _start_texts(r"x?y") == _start_texts(r"(?<=a)b") == frozenset()
+
+
 def test_the_needed_text_check_never_changes_what_a_regex_finds():
-    regexes = [r"key[- ]value\s*(\(KV\)\s*)?(cach\w*|pairs)", r"(?-i:GPU)s?", r"a|b", r"\bFAST(?:er)? code", "Ka"]
-    texts = ["Key-Value caching", "key value pairs", "gpus", "GPUs", "fast code", "Faster CODE", "b", "", "\u212aa", "KA"]
+    regexes = [
+        r"key[- ]value\s*(\(KV\)\s*)?(cach\w*|pairs)", r"(?-i:GPU)s?", r"a|b", r"\bFAST(?:er)? code", "Ka",
+        r"\b(fast|faster|efficient|optimi[sz]ed|performance of)(\s+[\w-]+){0,2}\s+(code|programs?|kernels?)\b",
+        r"^fast", r"(?m)^fast",
+    ]  # fmt: skip
+    texts = [
+        "Key-Value caching", "key value pairs", "gpus", "GPUs", "fast code", "Faster CODE", "b", "", "\u212aa", "KA",
+        "unfast code", "a faster fast code", "efficient GPU kernels", "the performance of compiled programs",
+        "slow\nfast", "fast fast",
+    ]  # fmt: skip
     for regex in regexes:
         pattern = re.compile(regex, re.IGNORECASE)
-        check = _Regex(0, regex, pattern, _needed_texts(regex))
+        check = _Regex(0, regex, pattern, _needed_texts(regex), _start_texts(regex))
         for text in texts:
             lowered = text.lower() if text.isascii() else None
             assert check.found_in(text, lowered) == (pattern.search(text) is not None), (regex, text)
