@@ -407,7 +407,8 @@ class Renderer:
         for paper in self.papers:
             for index, topic_id in enumerate(paper.topics or (UNSORTED.id,)):
                 views.get(topic_id, unsorted).total += 1
-                page = self.line_page(topic_id, paper)
+                # The full entry is on the page paging chose; a short line on its part of the topic.
+                page = self.paging.page_of[paper.id] if index == 0 else self.line_page(topic_id, paper)
                 if self.shown is not None and page not in self.shown:
                     continue
                 if index == 0:
