@@ -16,6 +16,8 @@ import re
 
 from markupsafe import Markup
 
+from .text import collapse_spaces
+
 # Inline markup of Python-Markdown, its common extensions (attr_list, tables,
 # pymdownx tilde/caret/mark/critic) and raw HTML, entities and Jinja.
 _INLINE = set("\\`*_{}[]<>&|~^=!#:\"'+")
@@ -33,18 +35,9 @@ def _reference(match: re.Match[str]) -> str:
     return _REFERENCES[match.group()]
 
 
-def _collapse_spaces(text: str) -> str:
-    """Return " ".join(text.split()), without splitting text that has no spaces to collapse."""
-    # Titles and abstracts were cleaned when read, so most have none. Printable
-    # ASCII has no whitespace but the space.
-    if text.isascii() and text.isprintable() and "  " not in text and not (text[:1] == " " or text[-1:] == " "):
-        return text
-    return " ".join(text.split())
-
-
 def md_text(text: str) -> Markup:
     """Return text as Markdown that renders to exactly this text and nothing else."""
-    text = _collapse_spaces(str(text))
+    text = collapse_spaces(str(text))
     if text and text[0] in _LINE_START:
         return Markup(_REFERENCES[text[0]] + _SPECIAL.sub(_reference, text[1:]))
     return Markup(_SPECIAL.sub(_reference, text))

@@ -60,6 +60,15 @@ def _needs_collapsing(text: str) -> bool:
     )  # fmt: skip
 
 
+def collapse_spaces(text: str) -> str:
+    """Return " ".join(text.split()), without splitting text that has no spaces to collapse."""
+    # Titles and abstracts were cleaned when read, so most have none. Printable
+    # ASCII has no whitespace but the space.
+    if text.isascii() and text.isprintable() and "  " not in text and not (text[:1] == " " or text[-1:] == " "):
+        return text
+    return " ".join(text.split())
+
+
 def title_key(title: str) -> str:
     """Return the dedup key of a title: NFKC, case-folded, only letters and digits."""
     folded = unicodedata.normalize("NFKC", title).casefold()

@@ -21,6 +21,7 @@ from itertools import chain
 from .config import Topic
 from .models import Paper
 from .parallel import map_parts, split
+from .text import collapse_spaces
 
 TITLE_WEIGHT = 3
 ABSTRACT_WEIGHT = 1
@@ -73,16 +74,6 @@ def _words_among(folded: str, vocabulary: frozenset[str]) -> set[str]:
     if folded.isascii():
         return vocabulary.intersection(folded.translate(_ASCII_NON_WORD).split())
     return vocabulary.intersection(_WORD.findall(folded))
-
-
-def _fold(text: str) -> str:
-    """Return text case-folded, with every run of spaces one space and none at the ends."""
-    folded = text.casefold()
-    # Titles and abstracts were cleaned when read, so most have nothing to
-    # collapse; printable ASCII has no whitespace but the space.
-    if folded.isascii() and folded.isprintable() and "  " not in folded and folded[:1] != " " and folded[-1:] != " ":
-        return folded
-    return " ".join(folded.split())
 
 
 def _is_word_char(char: str) -> bool:
@@ -186,7 +177,7 @@ class TopicClassifier:
         excluded: set[int] = set()
         for field, text, weight in fields:
             lowered = text.lower() if text.isascii() else None
-            folded = _fold(text)
+            folded = collapse_spaces(text.casefold())
             words = _words_among(folded, self.vocabulary)
             excluded |= {self.excludes.rules[i].topic for i in self.excludes.found(words, folded)}
             for index in sorted(self.matches.found(words, folded)):
