@@ -278,11 +278,20 @@ def _renderer(
     return Renderer(config, papers, matches, environment, use_directory_urls, changed), report
 
 
-def _with_related(corpus: Corpus, on_step: Callable[[str], None]) -> list[Paper]:
-    """Return the corpus's papers with their related papers."""
+def _full_renderer(
+    config: DigestConfig,
+    sources: list[SourceFile],
+    use_directory_urls: bool,
+    on_step: Callable[[str], None],
+    cache: StageCache,
+) -> tuple[list[Paper], Renderer, Report]:
+    """Run every pure stage but rendering; return the papers, their renderer and the build report."""
+    corpus = gather(config, sources, cache, on_step)
     on_step("related")
-    related = relate(corpus.papers, corpus.config.related)
-    return [replace(paper, related=related.get(paper.id, ())) for paper in corpus.papers]
+    related = relate(corpus.papers, config.related)
+    papers = [replace(paper, related=related.get(paper.id, ())) for paper in corpus.papers]
+    on_step("render")
+    return papers, *_renderer(corpus, papers, use_directory_urls)
 
 
 @_without_cyclic_gc
@@ -299,10 +308,9 @@ def build_digest(
     terminal can show progress. A ``cache`` kept from an earlier build skips
     reading, link finding and classifying what it has seen before.
     """
-    corpus = gather(config, sources, cache if cache is not None else StageCache(), on_step)
-    papers = _with_related(corpus, on_step)
-    on_step("render")
-    renderer, report = _renderer(corpus, papers, use_directory_urls)
+    papers, renderer, report = _full_renderer(
+        config, sources, use_directory_urls, on_step, cache if cache is not None else StageCache()
+    )
     digest = Digest(
         config, papers, renderer.matches, report, renderer.render(), renderer.render_overview(),
         page_of=renderer.paging.page_of, use_directory_urls=use_directory_urls,
@@ -396,10 +404,7 @@ def generate(
     what was written.
     """
     sources, warnings = load_sources(config)
-    corpus = gather(config, sources, StageCache(), on_step)
-    papers = _with_related(corpus, on_step)
-    on_step("render")
-    renderer, report = _renderer(corpus, papers, use_directory_urls)
+    _, renderer, report = _full_renderer(config, sources, use_directory_urls, on_step, StageCache())
     report.warnings[:0] = warnings
     root = config.root / config.output
     runs = renderer.render_each(lambda files: (write_files(files, root), list(files)))

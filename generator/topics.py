@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import re._parser as regex_parser  # to read what text a topic's regex needs (see _needed_texts)
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -82,15 +82,13 @@ def _is_word_char(char: str) -> bool:
 
 def _contains_phrase(folded: str, literal: str) -> bool:
     """Tell whether literal occurs in folded as whole words, maybe with a plural ending."""
-    start = folded.find(literal)
-    while start != -1:
+    for start in _places(folded, (literal,)):
         end = start + len(literal)
         if start == 0 or not _is_word_char(folded[start - 1]):
             for suffix in ("", "s", "es"):
                 stop = end + len(suffix)
                 if folded.startswith(suffix, end) and (stop == len(folded) or not _is_word_char(folded[stop])):
                     return True
-        start = folded.find(literal, start + 1)
     return False
 
 
@@ -236,7 +234,7 @@ class _Regex:
         return self.pattern.search(text) is not None
 
 
-def _places(text: str, literals: frozenset[str]) -> Iterator[int]:
+def _places(text: str, literals: Iterable[str]) -> Iterator[int]:
     """Yield every index of text where one of literals starts."""
     for literal in literals:
         start = text.find(literal)
