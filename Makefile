@@ -27,8 +27,9 @@ chromium:
 	    DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	  else echo "The browser tests need Chromium at /usr/bin/chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; }
 
+# Show what changed in the golden files and rewrite them (ACCEPT=1 overwrites uncommitted changes).
 golden: $(STAMP)
-	$(BIN)/python -m tests.golden
+	$(BIN)/python -m tests.golden $(if $(ACCEPT),--accept)
 
 screenshots: site chromium
 	$(BIN)/python scripts/screenshots.py
