@@ -133,3 +133,19 @@ def test_no_progress_bar_when_not_a_terminal(tmp_path: Path):
     result = run_digest(tmp_path / "d", "generate")
     assert result.returncode == 0
     assert "Building digest" not in result.stderr + result.stdout
+
+
+def test_new_never_writes_over_files_already_there(tmp_path: Path):
+    target = tmp_path / "d"
+    (target / "docs").mkdir(parents=True)
+    (target / "docs" / "index.md").write_text("# My own home page\n", encoding="utf-8")
+    (target / ".gitignore").write_text("secrets/\n", encoding="utf-8")
+    result = run_digest(tmp_path, "new", str(target))
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Error: '{target}' already holds 'docs/index.md', '.gitignore', which `digest new` would write. "
+        "Choose an empty or new folder, or move those files away.\n"
+    )
+    assert (target / "docs" / "index.md").read_text() == "# My own home page\n"
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == [".gitignore", "docs", "docs/index.md"]
+
