@@ -22,7 +22,7 @@ from .dedup import merge_records
 from .links import paper_links
 from .mentions import find_mentions
 from .models import Link, Origin, Paper, Record, Rejection
-from .output import WriteResult, prune_tree, write_files, write_tree
+from .output import OutputError, OutputFolder, WriteResult, output_root
 from .parallel import map_parts, split
 from .read_common import ListingResult
 from .readers import ListingError, decode_listing, read_listing
@@ -394,9 +394,39 @@ def update_digest(
     )
 
 
+def output_folder(config: DigestConfig) -> OutputFolder:
+    """Open the config's output folder (raises OutputError if it is a link or a file) and read what the tool wrote there."""
+    return OutputFolder(output_root(config.root, config.output))
+
+
 def write_generated(digest: Digest) -> WriteResult:
-    """Write the generated pages into the config's output folder, only what changed."""
-    return write_tree(digest.files, digest.config.root / digest.config.output)
+    """Write the generated files into the output folder, only what changed, and add its warnings to the report.
+
+    Files the tool wrote before and no longer generates are deleted; any
+    other file there is left alone and reported. Raises OutputError, writing
+    nothing, when a generated file would replace a file the tool did not write.
+    """
+    folder = output_folder(digest.config)
+    with folder.locked():
+        folder = output_folder(digest.config)  # what another run wrote while this one waited
+        result = folder.write(digest.files)
+        result.removed, result.foreign = folder.finish(digest.files)
+    digest.report.warnings += _output_warnings(folder, result.foreign)
+    return result
+
+
+def check_generated(digest: Digest) -> list[str]:
+    """Check the generated files could be written, writing nothing; return the output folder's warnings.
+
+    Raises OutputError as write_generated would.
+    """
+    folder = output_folder(digest.config)
+    folder.check(digest.files)
+    return _output_warnings(folder, folder.foreign(digest.files))
+
+
+def _output_warnings(folder: OutputFolder, foreign: list[str]) -> list[str]:
+    return folder.warnings + ([folder.foreign_warning(foreign)] if foreign else [])
 
 
 def load_digest(
@@ -434,12 +464,27 @@ def generate(
     what was written.
     """
     sources, warnings = load_sources(config)
+    folder = output_folder(config)
     _, renderer, report = _full_renderer(config, sources, use_directory_urls, on_step, StageCache())
     report.warnings[:0] = warnings
-    root = config.root / config.output
-    runs = renderer.render_each(lambda files: (write_files(files, root), list(files)))
+    with folder.locked():
+        folder = output_folder(config)  # what another run wrote while this one waited
+
+        def write(files: dict[str, str]) -> tuple[WriteResult, list[str], list[str]]:
+            # Each worker writes what it rendered; what stands in the way is gathered, so one error names it all.
+            collisions = folder.collisions(files)
+            clear = {path: text for path, text in files.items() if path not in collisions}
+            return folder.write_unchecked(clear), list(files), collisions
+
+        runs = renderer.render_each(write)
+        collisions = sorted(path for _, _, found in runs for path in found)
+        if collisions:
+            raise OutputError(folder.collision_message(collisions))
+        removed, foreign = folder.finish(path for _, paths, _ in runs for path in paths)
+    report.warnings += _output_warnings(folder, foreign)
     return report, WriteResult(
-        written=sorted(path for result, _ in runs for path in result.written),
-        unchanged=sum(result.unchanged for result, _ in runs),
-        removed=prune_tree(root, (path for _, paths in runs for path in paths)),
+        written=sorted(path for result, _, _ in runs for path in result.written),
+        unchanged=sum(result.unchanged for result, _, _ in runs),
+        removed=removed,
+        foreign=foreign,
     )

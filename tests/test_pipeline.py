@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from generator import parallel
 from generator.config import load_config
+from generator.output import MANIFEST
 from generator.pipeline import StageCache, build_digest, generate, load_digest, load_sources, update_digest
 
 from .conftest import PROJECT, copy_project
@@ -118,15 +120,21 @@ def test_generate_writes_exactly_the_digests_files(tmp_path: Path, monkeypatch: 
     root = copy_project(tmp_path)
     config = load_config(root / "digest.yml")
     output = root / config.output
+    # A page an earlier run wrote (its manifest says so) and a page the curator put there.
     (output / "old-topic").mkdir(parents=True)
     (output / "old-topic" / "2024.md").write_text("A page no topic makes any more.", encoding="utf-8")
+    (output / MANIFEST).write_text(json.dumps({"files": ["old-topic/2024.md"]}), encoding="utf-8")
+    (output / "notes.md").write_text("# Mine\n", encoding="utf-8")
     report, written = generate(config)
     digest = load_digest(config)
     on_disk = {path.relative_to(output).as_posix(): path.read_text(encoding="utf-8") for path in output.rglob("*") if path.is_file()}
-    assert on_disk == digest.files
+    assert on_disk == {**digest.files, "notes.md": "# Mine\n", MANIFEST: on_disk[MANIFEST]}
+    assert json.loads(on_disk[MANIFEST])["files"] == sorted(digest.files)
     assert written.written == sorted(digest.files) and written.unchanged == 0
     assert written.removed == ["old-topic/2024.md"] and not (output / "old-topic").exists()
-    assert report.to_json() == digest.report.to_json()
+    assert written.foreign == ["notes.md"] and "'notes.md', which topic-digest did not write" in report.warnings[-1]
+    # The same report as the in-memory digest's, plus what the output folder showed.
+    assert json.loads(report.to_json()) == {**json.loads(digest.report.to_json()), "warnings": digest.report.warnings + report.warnings[-1:]}
     again = generate(config)[1]
     assert (again.written, again.unchanged, again.removed) == ([], len(digest.files), [])
 
