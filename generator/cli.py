@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
+import signal
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,8 +15,8 @@ import click
 
 from . import scaffold
 from .config import CONFIG_NAME, ConfigError, DigestConfig, display_path, load_config
-from .output import UnsafePathError
-from .pipeline import STEPS, Digest, SourceError, generate, load_digest
+from .output import OutputError, check_file_target, describe, staged_site, write_file
+from .pipeline import STEPS, Digest, SourceError, check_generated, generate, load_digest
 from .stats import digest_stats, format_stats
 from .suggest import format_suggestions, suggest_phrases
 
@@ -99,6 +98,23 @@ def cli() -> None:
     """Turn scraped paper listings into a searchable topic-digest website."""
 
 
+class Terminated(KeyboardInterrupt):
+    """The process was asked to stop (SIGTERM, SIGHUP): unwind like Ctrl-C, so cleanup runs.
+
+    Click then says "Aborted!" and exits 1; `digest serve` shuts down as on Ctrl-C.
+    """
+
+
+def _on_termination(signum: int, frame: object) -> None:
+    if os.getpid() != _main_pid:
+        # A forked worker: the pool that made it is stopping it; go at once.
+        os._exit(128 + signum)
+    raise Terminated(signum)
+
+
+_main_pid = os.getpid()
+
+
 def main() -> NoReturn:
     """Run the command line (the `digest` script), then exit without freeing every object.
 
@@ -106,6 +122,11 @@ def main() -> NoReturn:
     when the interpreter shuts down took a second after the work was done.
     Like mypy's fast exit, flush what is buffered and leave at once.
     """
+    global _main_pid
+    _main_pid = os.getpid()
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _on_termination)
     try:
         cli()
         code: object = 0
@@ -140,31 +161,42 @@ def build(config_file: Path, strict: bool, report: Path | None, verbose: bool, q
 
     _setup_logging(verbose, quiet)
     config = _load_mkdocs_config(config_file, strict)
-    # Build next to the site, then swap, so a failed build leaves the old site whole.
-    site_dir = Path(config.site_dir)
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
-    config.site_dir = str(staging)
+    # A site_dir that is a link is built beside the folder it points to, which is what gets replaced.
+    shown = display_path(Path(config.site_dir))
+    kept = f"'{shown}' was left as it was."
+    digest = None
+    if report is not None and "digest" not in config.plugins:
+        _fail(f"--report needs the digest plugin, which '{config_file}' does not list. Add `- digest` under `plugins:` there.")
+    site_dir = Path(config.site_dir).resolve()
+    # A report inside the site goes into the new site, not the old one the swap deletes.
+    in_site = report is not None and report.resolve().is_relative_to(site_dir)
     try:
-        mkdocs_build(config)
-    except (MkDocsException, SystemExit) as error:
-        # MkDocs has already logged what went wrong and where.
-        shutil.rmtree(staging, ignore_errors=True)
-        cause = f" ({error})" if "strict mode" in str(error) else ""
-        _fail(f"the build failed{cause}; '{display_path(site_dir)}' was left as it was.")
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _swap(staging, site_dir)
-    digest = config.plugins["digest"].digest if "digest" in config.plugins else None
+        # What can be checked is checked before the build, which can take minutes.
+        if report is not None and not in_site:
+            check_file_target(report, "the build report")
+        with staged_site(site_dir) as staging:
+            config.site_dir = str(staging)
+            try:
+                mkdocs_build(config)
+            except (MkDocsException, SystemExit) as error:
+                # MkDocs has already logged what went wrong and where.
+                cause = f" ({error})" if "strict mode" in str(error) else ""
+                _fail(f"the build failed{cause}; {kept}")
+            except OSError as error:
+                # MkDocs writes the pages itself: a full disk, a folder it may not write.
+                _fail(f"{describe(error, 'Could not write the new site')} {kept}")
+            digest = config.plugins["digest"].digest if "digest" in config.plugins else None
+            if report is not None and digest is not None:
+                target = staging / report.resolve().relative_to(site_dir) if in_site else report
+                write_file(target, digest.report.to_json(), "the build report")
+    except OutputError as error:
+        _fail(f"{error} {kept}")
     if digest is None:
-        click.echo(f"Site written to '{display_path(site_dir)}'.")
+        click.echo(f"Site written to '{shown}'.")
         return
-    if report is not None:
-        report.write_text(digest.report.to_json(), encoding="utf-8")
     r = digest.report
     click.echo(
-        f"Site written to '{display_path(site_dir)}': {r.papers} papers from {r.records_read} "
+        f"Site written to '{shown}': {r.papers} papers from {r.records_read} "
         f"records ({r.merged_records} merged, {len(r.rejected)} rejected), "
         f"{len(r.unsorted)} unsorted, {len(r.warnings)} warnings."
     )
@@ -191,15 +223,6 @@ def _load_mkdocs_config(config_file: Path, strict: bool = False):  # type: ignor
         _fail(f"Could not load '{config_file}': {error}")
 
 
-def _swap(staging: Path, site_dir: Path) -> None:
-    old = site_dir.with_name(site_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if site_dir.exists():
-        site_dir.rename(old)
-    staging.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 @cli.command("generate")
 @digest_file_option
 @verbose_option
@@ -211,7 +234,7 @@ def generate_command(digest_file: Path, verbose: bool, quiet: bool) -> None:
         config = load_config(digest_file)
         with _progress(quiet) as on_step:
             report, written = generate(config, on_step=on_step)
-    except (ConfigError, SourceError, UnsafePathError) as error:
+    except (ConfigError, SourceError, OutputError) as error:
         _fail(str(error))
     for message in report.warnings:
         click.echo(f"Warning: {message}", err=True)
@@ -231,7 +254,12 @@ def check(digest_file: Path) -> None:
     _, digest = _load(digest_file, quiet=True)
     report = digest.report
     # Every rejected record already has its warning; hidden papers are no problem.
-    problems = report.warnings
+    problems = list(report.warnings)
+    try:
+        # What a build would find in the output folder, without writing.
+        problems += check_generated(digest)
+    except OutputError as error:
+        problems.append(str(error))
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
@@ -298,6 +326,12 @@ def serve(config_file: Path, dev_addr: str | None, verbose: bool, quiet: bool) -
         mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True, build_type="dirty")
     except MkDocsException as error:
         _fail(str(error))
+    except OSError as error:
+        # Most often the address is taken by another server.
+        _fail(
+            f"Could not serve the preview: {error.strerror or error}. Stop whatever uses the address, or "
+            "choose another with -a HOST:PORT."
+        )
 
 
 @cli.command()
@@ -309,6 +343,8 @@ def new(directory: Path, title: str) -> None:
         written = scaffold.create(directory, title)
     except FileExistsError as error:
         _fail(str(error))
+    except OSError as error:
+        _fail(describe(error, f"Could not write the new digest into '{directory}'"))
     for path in written:
         click.echo(f"  created {path}")
     click.echo(

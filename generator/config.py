@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 CONFIG_NAME = "digest.yml"
+DEFAULT_OUTPUT = "docs/digest"
 
 
 class ConfigError(Exception):
@@ -59,7 +60,7 @@ class DigestConfig:
     path: Path
     description: str = ""
     sources: tuple[Source, ...] = (Source("data/sources/*"),)
-    output: str = "docs/digest"
+    output: str = DEFAULT_OUTPUT
     topics: tuple[Topic, ...] = ()
     overrides: tuple[Override, ...] = ()
     related: int = 5
@@ -103,6 +104,21 @@ OVERRIDE_KEYS: dict[str, tuple[type | tuple[type, ...], bool, str]] = {
     "title": (str, False, "the title to show instead of the scraped one"),
 }
 _TOPIC_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+# A folder name in a URL and on any file system; dot-led ones MkDocs leaves out.
+_FOLDER_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
+# What a build writes at the root of the site besides the pages, and why an
+# output folder of that name would collide with it.
+RESERVED_SITE_NAMES = {
+    "assets": "the theme's and topic-digest's scripts and styles are there (assets/topic-digest)",
+    "search": "the search indexes are there (search/search_index.json, search/digest)",
+    "templates": "MkDocs leaves docs/templates/ out of the site",
+    "papers.json": "the digest's data file has that name",
+    "digest.bib": "the digest's BibTeX file has that name",
+    "404.html": "the page for missing addresses has that name",
+    "sitemap.xml": "the sitemap has that name",
+    "sitemap.xml.gz": "the compressed sitemap has that name",
+    "index.html": "the home page has that name",
+}
 # Generated pages that share the topic pages' folder.
 RESERVED_TOPIC_IDS = frozenset({"unsorted", "papers-with-code", "papers", "index"})
 
@@ -185,14 +201,11 @@ def parse_config(data: Any, path: Path) -> DigestConfig:
     sources = _parse_sources(data.get("sources"), where, problems)
     topics = _parse_topics(data.get("topics") or [], where, problems)
     overrides = _parse_overrides(data.get("overrides") or [], where, topics, problems)
-    output = data.get("output", "docs/digest")
-    if isinstance(output, str) and (
-        not output.startswith("docs/") or ".." in Path(output).parts
-    ):
-        problems.append(
-            f"{where} line {_line(data, 'output')}: `output` must be a folder inside docs/, "
-            f"not '{output}'."
-        )
+    output = data.get("output", DEFAULT_OUTPUT)
+    if isinstance(output, str):
+        output, problem = check_output(output)
+        if problem:
+            problems.append(f"{where} line {_line(data, 'output')}: {problem}")
     if problems:
         raise ConfigError("\n".join(problems))
     return DigestConfig(
@@ -206,6 +219,42 @@ def parse_config(data: Any, path: Path) -> DigestConfig:
         related=data.get("related", 5),
         page_size=data.get("page_size", 150),
     )
+
+
+def check_output(value: str) -> tuple[str, str | None]:
+    """Return `output` spelled plainly (``docs/digest``) and what is wrong with it, if anything.
+
+    The output folder belongs to topic-digest, which deletes the files it
+    wrote there when they are no longer generated: it must be a folder of
+    its own below docs/, never docs/ itself, however it is spelled.
+    """
+    instead = f"Use a folder below docs/ that holds nothing else, such as `{DEFAULT_OUTPUT}`."
+    parts = [part for part in value.split("/") if part not in ("", ".")]
+    plain = "/".join(parts)
+    if value.startswith("/") or "\\" in value or ":" in value:
+        return plain, f"`output: {value}` must be a relative path with '/' between folders. {instead}"
+    if ".." in parts:
+        return plain, f"`output: {value}` must not use '..'. {instead}"
+    if not parts or parts[0] != "docs":
+        return plain, f"`output: {value}` is not inside docs/. {instead}"
+    if len(parts) == 1:
+        return plain, (
+            f"`output: {value}` is docs/ itself, where the hand-written pages live; topic-digest deletes "
+            f"the files it wrote in its output folder once they are no longer generated, so it needs a "
+            f"folder of its own. {instead}"
+        )
+    bad = next((part for part in parts[1:] if not _FOLDER_NAME.fullmatch(part)), None)
+    if bad is not None:
+        return plain, (
+            f"`output: {value}` has the folder name '{bad}': use letters, digits, '-', '_' and '.', "
+            f"not starting with '.'. {instead}"
+        )
+    if parts[1] in RESERVED_SITE_NAMES:
+        return plain, (
+            f"`output: {value}` would put generated pages at '{parts[1]}/' in the built site: "
+            f"{RESERVED_SITE_NAMES[parts[1]]}. {instead}"
+        )
+    return plain, None
 
 
 def _line(mapping: Any, key: str | None = None) -> int:

@@ -11,6 +11,7 @@ import functools
 import gc
 import glob
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,7 +22,7 @@ from .dedup import merge_records
 from .links import paper_links
 from .mentions import find_mentions
 from .models import Link, Origin, Paper, Record, Rejection
-from .output import WriteResult, prune_tree, write_files, write_tree
+from .output import OutputError, OutputFolder, WriteResult, output_root
 from .parallel import map_parts, split
 from .read_common import ListingResult
 from .readers import ListingError, decode_listing, read_listing
@@ -73,7 +74,11 @@ class Digest:
 
 
 def load_sources(config: DigestConfig) -> tuple[list[SourceFile], list[str]]:
-    """Read every listing file the config's globs match, in sorted order."""
+    """Read every listing file the config's globs match, in sorted order.
+
+    A match that cannot be read (a folder, a broken link, a pipe or device,
+    a file this user may not read) is skipped with a warning naming it.
+    """
     files: list[SourceFile] = []
     warnings: list[str] = []
     seen: set[Path] = set()
@@ -85,7 +90,7 @@ def load_sources(config: DigestConfig) -> tuple[list[SourceFile], list[str]]:
                 "exist. Create it and put listing files in it, or fix `sources:`."
             )
         matched = sorted(Path(p) for p in glob.glob(str(config.root / source.pattern), recursive=True))
-        matched = [p for p in matched if p.is_file() and not p.name.startswith(".")]
+        matched = [p for p in matched if not p.name.startswith(".") and not (p.is_dir() and "**" in source.pattern)]
         if not matched:
             warnings.append(
                 f"{display_path(config.path)}: no listing file matches '{source.pattern}'. "
@@ -95,9 +100,34 @@ def load_sources(config: DigestConfig) -> tuple[list[SourceFile], list[str]]:
             if path.resolve() in seen:
                 continue
             seen.add(path.resolve())
-            name = path.relative_to(base).as_posix()
-            files.append(SourceFile(name, path.read_bytes(), source.year))
+            name = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
+            data, problem = _read_listing_file(path, source)
+            if problem is not None:
+                warnings.append(f"Listing '{name}': {problem}")
+            elif data is not None:
+                files.append(SourceFile(name, data, source.year))
     return files, warnings
+
+
+def _read_listing_file(path: Path, source: Source) -> tuple[bytes | None, str | None]:
+    """Return a matched file's bytes, or what is wrong with it (a sentence that says what to do)."""
+    if path.is_dir():
+        return None, (
+            f"it is a folder, which `sources: {source.pattern}` matches; it was skipped. Narrow the pattern to "
+            "files (such as `data/sources/*.txt`), or read the folder's files too with `data/sources/**/*`."
+        )
+    if not path.exists():
+        return None, f"it is a link to '{os.readlink(path)}', which does not exist; it was skipped. Fix or remove the link."
+    if not path.is_file():
+        # Reading a pipe would wait forever for a writer.
+        return None, "it is not a regular file (a pipe, socket or device); it was skipped. Save listings as ordinary files."
+    try:
+        return path.read_bytes(), None
+    except OSError as error:
+        return None, (
+            f"could not read it ({error.strerror or error}); its papers are missing from this build. "
+            "Check the file and its permissions."
+        )
 
 
 def source_folder(root: Path, source: Source) -> Path:
@@ -364,9 +394,39 @@ def update_digest(
     )
 
 
+def output_folder(config: DigestConfig) -> OutputFolder:
+    """Open the config's output folder (raises OutputError if it is a link or a file) and read what the tool wrote there."""
+    return OutputFolder(output_root(config.root, config.output))
+
+
 def write_generated(digest: Digest) -> WriteResult:
-    """Write the generated pages into the config's output folder, only what changed."""
-    return write_tree(digest.files, digest.config.root / digest.config.output)
+    """Write the generated files into the output folder, only what changed, and add its warnings to the report.
+
+    Files the tool wrote before and no longer generates are deleted; any
+    other file there is left alone and reported. Raises OutputError, writing
+    nothing, when a generated file would replace a file the tool did not write.
+    """
+    folder = output_folder(digest.config)
+    with folder.locked():
+        folder = output_folder(digest.config)  # what another run wrote while this one waited
+        result = folder.write(digest.files)
+        result.removed, result.foreign = folder.finish(digest.files)
+    digest.report.warnings += _output_warnings(folder, result.foreign)
+    return result
+
+
+def check_generated(digest: Digest) -> list[str]:
+    """Check the generated files could be written, writing nothing; return the output folder's warnings.
+
+    Raises OutputError as write_generated would.
+    """
+    folder = output_folder(digest.config)
+    folder.check(digest.files)
+    return _output_warnings(folder, folder.foreign(digest.files))
+
+
+def _output_warnings(folder: OutputFolder, foreign: list[str]) -> list[str]:
+    return folder.warnings + ([folder.foreign_warning(foreign)] if foreign else [])
 
 
 def load_digest(
@@ -404,12 +464,27 @@ def generate(
     what was written.
     """
     sources, warnings = load_sources(config)
+    folder = output_folder(config)
     _, renderer, report = _full_renderer(config, sources, use_directory_urls, on_step, StageCache())
     report.warnings[:0] = warnings
-    root = config.root / config.output
-    runs = renderer.render_each(lambda files: (write_files(files, root), list(files)))
+    with folder.locked():
+        folder = output_folder(config)  # what another run wrote while this one waited
+
+        def write(files: dict[str, str]) -> tuple[WriteResult, list[str], list[str]]:
+            # Each worker writes what it rendered; what stands in the way is gathered, so one error names it all.
+            collisions = folder.collisions(files)
+            clear = {path: text for path, text in files.items() if path not in collisions}
+            return folder.write_unchecked(clear), list(files), collisions
+
+        runs = renderer.render_each(write)
+        collisions = sorted(path for _, _, found in runs for path in found)
+        if collisions:
+            raise OutputError(folder.collision_message(collisions))
+        removed, foreign = folder.finish(path for _, paths, _ in runs for path in paths)
+    report.warnings += _output_warnings(folder, foreign)
     return report, WriteResult(
-        written=sorted(path for result, _ in runs for path in result.written),
-        unchanged=sum(result.unchanged for result, _ in runs),
-        removed=prune_tree(root, (path for _, paths in runs for path in paths)),
+        written=sorted(path for result, _, _ in runs for path in result.written),
+        unchanged=sum(result.unchanged for result, _, _ in runs),
+        removed=removed,
+        foreign=foreign,
     )

@@ -1,22 +1,32 @@
-"""Live preview: a `digest serve` rebuild skips generated files whose bytes did not change.
+"""Live preview: what `digest serve` does beyond a plain `mkdocs serve`.
 
-`digest serve` runs MkDocs' dirty builds, which keep the site folder and
-rebuild only files that say they are modified. A generated file says so when
-its content differs from the last build's. Everything else is rebuilt as in a
-clean build: hand-written pages always (they carry the nav titles and the home
+A rebuild skips generated files whose bytes did not change. `digest serve`
+runs MkDocs' dirty builds, which keep the site folder and rebuild only files
+that say they are modified. A generated file says so when its content
+differs from the last build's. Everything else is rebuilt as in a clean
+build: hand-written pages always (they carry the nav titles and the home
 page's overview), and the whole site when mkdocs.yml, digest.yml, a template,
 the set of hand-written pages or one of their titles changed, since any of
 them can change every page's navigation.
+
+A broken digest.yml or sources folder never stops the preview: it shows the
+last good build, or the hand-written pages, with a banner on every page that
+says what is wrong (problem_banner). A fast update asks for the full build
+that follows by writing a dotfile in the output folder (start_build), which
+MkDocs already watches as part of docs/.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import clean_directory
@@ -90,3 +100,71 @@ class PreviewState:
             if uri not in self.built and os.path.isfile(dest):
                 os.remove(dest)
         return skipped
+
+
+# Written in the output folder (inside docs/, which MkDocs watches) to start
+# a full build after a fast update; a dotfile, so never part of the site.
+TRIGGER = ".topic-digest-rebuild"
+_BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+
+
+def start_build(trigger: Path) -> None:
+    """Wake MkDocs' watcher with a new file at trigger, so a build starts."""
+    trigger.parent.mkdir(parents=True, exist_ok=True)
+    # A new file each time: a rename is seen even where mtimes are coarse.
+    staging = trigger.with_name(f"{trigger.name}.tmp")
+    staging.write_text(f"{os.getpid()} {time.monotonic_ns()}\n", encoding="utf-8")
+    os.replace(staging, trigger)
+
+
+def problem_banner(problem: str, last_good: bool) -> str:
+    """Return the HTML that tells the preview's reader the digest could not be rebuilt, and why.
+
+    The problem can echo YAML the curator wrote, so it is escaped as text
+    and shown as written (line breaks and the caret under the column kept).
+    """
+    shown = (
+        "This preview shows the last good build." if last_good
+        else "This preview shows only the hand-written pages until it is fixed."
+    )
+    return (
+        '<div role="alert" class="digest-problem" style="margin:0;padding:.8em 1.2em;background:#fdecea;'
+        'color:#5f2120;border-bottom:3px solid #d32f2f;font:15px/1.5 system-ui,sans-serif;position:relative;z-index:10">'
+        f"<strong>topic-digest could not rebuild the digest.</strong> {shown} Fix the problem and save; "
+        "the page reloads by itself."
+        '<pre style="margin:.5em 0 0;white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.4 monospace;'
+        f'background:none;color:inherit">{html.escape(problem, quote=True)}</pre></div>'
+    )
+
+
+def add_banner(page: str, banner: str) -> str:
+    """Put the banner first in the page's body (or first in the page, when it has no body tag)."""
+    data = page.encode("utf-8")
+    match = _BODY.search(data)
+    at = match.end() if match else 0
+    return (data[:at] + banner.encode("utf-8") + data[at:]).decode("utf-8")
+
+
+class Watches:
+    """What a serve session asked MkDocs' server to watch, so a path is added once, as configs name new ones."""
+
+    def __init__(self, server: Any, root: Path) -> None:
+        self.server = server
+        self.root = root
+        self.watched: set[tuple[Path, bool]] = set()
+
+    def add(self, path: Path) -> None:
+        """Watch path, or when it does not exist yet, the nearest folder above it that does.
+
+        The watcher cannot watch what does not exist; the digest folder itself
+        is watched without its subfolders (site/, .venv/ ...), so making
+        the missing folder and then saving digest.yml starts a build.
+        """
+        target = path
+        while not target.exists() and target != self.root and target.parent != target:
+            target = target.parent
+        recursive = target != self.root
+        if (target, recursive) in self.watched or not target.exists():
+            return
+        self.watched.add((target, recursive))
+        self.server.watch(str(target), recursive=recursive)

@@ -16,7 +16,7 @@ def create(directory: Path, title: str) -> list[Path]:
             f"'{directory}' already holds a digest (digest.yml or mkdocs.yml). "
             "Choose an empty or new folder."
         )
-    written: list[Path] = []
+    targets: dict[Path, str] = {}
     for source in sorted(SKELETON.rglob("*")):
         if source.is_dir() or "__pycache__" in source.parts:
             continue
@@ -29,10 +29,19 @@ def create(directory: Path, title: str) -> list[Path]:
         text = source.read_text(encoding="utf-8")
         if relative in _TITLED:
             text = text.replace("{{title}}", _yaml_safe(title) if relative.endswith(".yml") else title)
+        targets[target] = text
+    # Never write over a file someone else wrote (a home page, a .gitignore).
+    existing = [target for target in targets if target.exists() or target.is_symlink()]
+    if existing:
+        names = ", ".join(f"'{target.relative_to(directory).as_posix()}'" for target in existing)
+        raise FileExistsError(
+            f"'{directory}' already holds {names}, which `digest new` would write. "
+            "Choose an empty or new folder, or move those files away."
+        )
+    for target, text in targets.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-        written.append(target)
-    return written
+    return list(targets)
 
 
 def _yaml_safe(title: str) -> str:

@@ -133,3 +133,56 @@ def test_no_progress_bar_when_not_a_terminal(tmp_path: Path):
     result = run_digest(tmp_path / "d", "generate")
     assert result.returncode == 0
     assert "Building digest" not in result.stderr + result.stdout
+
+
+def test_new_never_writes_over_files_already_there(tmp_path: Path):
+    target = tmp_path / "d"
+    (target / "docs").mkdir(parents=True)
+    (target / "docs" / "index.md").write_text("# My own home page\n", encoding="utf-8")
+    (target / ".gitignore").write_text("secrets/\n", encoding="utf-8")
+    result = run_digest(tmp_path, "new", str(target))
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Error: '{target}' already holds 'docs/index.md', '.gitignore', which `digest new` would write. "
+        "Choose an empty or new folder, or move those files away.\n"
+    )
+    assert (target / "docs" / "index.md").read_text() == "# My own home page\n"
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == [".gitignore", "docs", "docs/index.md"]
+
+
+def test_new_where_a_file_is_in_the_way_fails_cleanly(tmp_path: Path):
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    result = run_digest(tmp_path, "new", "a-file/d")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("Error: Could not write the new digest into 'a-file/d': Not a directory (")
+    assert result.stderr.endswith("A file stands where a folder is needed: move that file away.\n")
+
+
+def test_serve_on_a_taken_address_fails_cleanly(tmp_path: Path):
+    import socket
+
+    run_digest(tmp_path, "new", str(tmp_path / "d"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_digest(tmp_path / "d", "serve", "-a", f"127.0.0.1:{port}")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.endswith(
+        "Error: Could not serve the preview: Address already in use. Stop whatever uses the address, or choose "
+        "another with -a HOST:PORT.\n"
+    )
+    assert not (tmp_path / "d" / "docs" / "digest").exists()
+
+
+def test_a_report_without_the_digest_plugin_is_refused(tmp_path: Path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: Plain\n", encoding="utf-8")
+    result = run_digest(tmp_path, "build", "--report", "report.json")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Error: --report needs the digest plugin, which 'mkdocs.yml' does not list. Add `- digest` under "
+        "`plugins:` there.\n"
+    )
+    assert not (tmp_path / "site").exists()

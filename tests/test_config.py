@@ -86,10 +86,53 @@ def test_bad_yaml_names_the_line(tree):
     )
 
 
-def test_output_outside_docs_is_refused(tree):
-    assert problems(tree, "title: T\noutput: ../elsewhere\n") == [
-        "digest.yml line 2: `output` must be a folder inside docs/, not '../elsewhere'."
+INSTEAD = "Use a folder below docs/ that holds nothing else, such as `docs/digest`."
+
+
+@pytest.mark.parametrize("spelling", ["docs", "docs/", "docs/.", "docs//", "./docs", "./docs/./"])
+def test_output_is_never_docs_itself(tree, spelling: str):
+    assert problems(tree, f"title: T\noutput: '{spelling}'\n") == [
+        f"digest.yml line 2: `output: {spelling}` is docs/ itself, where the hand-written pages live; topic-digest "
+        "deletes the files it wrote in its output folder once they are no longer generated, so it needs a folder "
+        f"of its own. {INSTEAD}"
     ]
+
+
+@pytest.mark.parametrize(
+    ("spelling", "problem"),
+    [
+        ("../elsewhere", "must not use '..'"),
+        ("docs/x/..", "must not use '..'"),
+        ("docs/../docs/digest", "must not use '..'"),
+        ("/abs/docs/digest", "must be a relative path with '/' between folders"),
+        ("docs\\digest", "must be a relative path with '/' between folders"),
+        ("C:/docs/digest", "must be a relative path with '/' between folders"),
+        ("digest", "is not inside docs/"),
+        ("site/digest", "is not inside docs/"),
+        ("docs/.digest", "has the folder name '.digest': use letters, digits, '-', '_' and '.', not starting with '.'"),
+        ("docs/my digest", "has the folder name 'my digest'"),
+        ("docs/a#b", "has the folder name 'a#b'"),
+        ("docs/search", "would put generated pages at 'search/' in the built site: the search indexes are there"),
+        ("docs/search/digest", "would put generated pages at 'search/' in the built site"),
+        ("docs/assets", "would put generated pages at 'assets/' in the built site: the theme's and topic-digest's"),
+        ("docs/templates", "would put generated pages at 'templates/' in the built site: MkDocs leaves docs/templates/ out"),
+        ("docs/papers.json", "would put generated pages at 'papers.json/' in the built site: the digest's data file has"),
+        ("docs/404.html", "would put generated pages at '404.html/' in the built site: the page for missing addresses"),
+    ],
+)
+def test_output_must_be_a_folder_of_its_own_below_docs(tree, spelling: str, problem: str):
+    [message] = problems(tree, f"title: T\noutput: '{spelling}'\n")
+    assert message.startswith(f"digest.yml line 2: `output: {spelling}` {problem}")
+    assert message.endswith(INSTEAD)
+
+
+@pytest.mark.parametrize(
+    ("spelling", "plain"),
+    [("docs/digest", "docs/digest"), ("./docs//digest/", "docs/digest"), ("docs/notes/v2", "docs/notes/v2"), ("docs/x.y", "docs/x.y")],
+)
+def test_output_is_kept_plainly_spelled(tree, spelling: str, plain: str):
+    root = tree({"digest.yml": f"title: T\noutput: '{spelling}'\n"})
+    assert load_config(root / "digest.yml").output == plain
 
 
 def test_missing_file_says_what_to_do(tmp_path: Path):
