@@ -78,11 +78,13 @@ _KEY_SYMBOLS = frozenset("#%&*@")
 # punctuation: minus, slashes, bars and tildes.
 _KEY_DROPPED_MATH = frozenset("|~\u2212\u2044\u2215\u2223\u223c")
 # Look-alikes of kept symbols, written as the one they look like.
-_KEY_FOLDS = {"\u2217": "*", "\u22c6": "*", "\u266f": "#"}
-_KEY_SYMBOL_FOLDS = str.maketrans(_KEY_FOLDS)
+_SYMBOL_FOLDS = str.maketrans({"\u2217": "*", "\u22c6": "*", "\u266f": "#"})
 _VARIATION_SELECTOR = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 # Fast path for ASCII keys: everything but letters, digits and kept symbols.
 _ASCII_NOT_KEY = re.compile(r"[^a-z0-9#%&*@+<=>]+")
+# A star ends a name only after a short one ("A*", "S*", "Q*"); elsewhere it
+# is emphasis ("*Title*") or a footnote mark ("Title*"), and is dropped.
+_STAR = re.compile(r"(?<![\w*])(?P<name>[^\W_]{1,2})\*(?![\w*])|\*")
 
 
 class _KeyTable(dict[int, str | None]):
@@ -92,9 +94,7 @@ class _KeyTable(dict[int, str | None]):
         char = chr(code)
         category = unicodedata.category(char)
         value: str | None = None
-        if char in _KEY_FOLDS:
-            value = _KEY_FOLDS[char]
-        elif category[0] in "LMN" and not _VARIATION_SELECTOR.match(char):
+        if category[0] in "LMN" and not _VARIATION_SELECTOR.match(char):
             value = char
         elif char in _KEY_SYMBOLS or (category == "Sm" and char not in _KEY_DROPPED_MATH):
             value = char
@@ -112,17 +112,18 @@ def title_key(title: str) -> str:
     such titles never all share the empty key.
     """
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", title).casefold())
-    if folded.isascii():
-        key = _ASCII_NOT_KEY.sub("", folded)
-    else:
-        key = folded.translate(_KEY)
+    ascii_text = folded.isascii()
+    if not ascii_text:
+        folded = folded.translate(_SYMBOL_FOLDS)
+    stars = _STAR.sub(lambda m: f"{m['name']}*" if m["name"] else "", folded) if "*" in folded else folded
+    key = _ASCII_NOT_KEY.sub("", stars) if ascii_text else stars.translate(_KEY)
     return key or " ".join(folded.split())
 
 
 # A symbol that ends a name is spelled out in its slug, so "C++", "C#" and
-# "A*" do not all slug as "c". The symbols' look-alikes were folded first.
-_NAME_SYMBOL = re.compile(r"(?<=[^\W_])(\+\+|\+|#|\*)(?![^\W_])")
-_NAME_SYMBOL_WORDS = {"++": "pp", "+": "plus", "#": "sharp", "*": "star"}
+# "A*" do not all slug as "c".
+_NAME_SYMBOL = re.compile(r"(?<=[^\W_])(\+\+|\+|#)(?![\w+#])|(?<![\w*])(?P<star>[^\W_]{1,2})\*(?![\w*])")
+_NAME_SYMBOL_WORDS = {"++": "pp", "+": "plus", "#": "sharp"}
 # Letters NFKD does not take apart into ASCII, spelled the usual way.
 _TRANSLITERATION = str.maketrans({
     **dict(zip(
@@ -134,10 +135,14 @@ _TRANSLITERATION = str.maketrans({
 })
 
 
+def _spell_symbol(match: re.Match[str]) -> str:
+    return f"{match['star']}star" if match["star"] else _NAME_SYMBOL_WORDS[match[1]]
+
+
 def slugify(title: str) -> str:
     """Return an ASCII slug for a title, or a short hash when nothing ASCII is left."""
-    text = unicodedata.normalize("NFKC", title).translate(_KEY_SYMBOL_FOLDS)
-    text = _NAME_SYMBOL.sub(lambda m: _NAME_SYMBOL_WORDS[m[1]], text).lower()
+    text = unicodedata.normalize("NFKC", title).translate(_SYMBOL_FOLDS)
+    text = _NAME_SYMBOL.sub(_spell_symbol, text).lower()
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATION)).encode("ascii", "ignore").decode("ascii")
     slug = _SLUG_RUN.sub("-", text).strip("-")

@@ -63,8 +63,15 @@ def test_title_key_of_a_title_without_letters_is_never_empty():
 @given(st.text(alphabet=string.printable))
 def test_ascii_title_key_fast_path_matches_the_table(title):
     folded = title.casefold()
-    expected = folded.translate(text._KEY) or " ".join(folded.split())
-    assert title_key(title) == expected
+    assert text._ASCII_NOT_KEY.sub("", folded) == folded.translate(text._KEY)
+
+
+def test_a_star_counts_only_where_it_ends_a_short_name():
+    # Emphasis and footnote marks are formatting, not part of the title.
+    assert title_key("*Fast* Attention*") == title_key("Fast Attention") == title_key("**Fast** Attention")
+    assert title_key("A* Search") != title_key("A Search")
+    assert slugify("*Fast* Attention") == "fast-attention"
+    assert slugify("S*: Test Time Scaling") == "sstar-test-time-scaling"
 
 
 def test_slugs_spell_out_symbols_that_end_a_name():
