@@ -226,22 +226,21 @@ def _link_from_match(text: str, match: re.Match[str], lone: bool) -> tuple[Link 
             # "https://example.\nWord.com": the rest of a host that could not
             # be joined (see _host_joins). Not a link of its own.
             return None, end
-        if head and not head["scheme"] and head["frag"].endswith("-") and _HAS_ALNUM.search(head["frag"]):
+        if head and not head["scheme"] and head["frag"].endswith("-") and _URL.match(head["frag"] + raw):
             # "git-\nhub.com/a/b": one host, broken after its hyphen.
             raw = head["frag"] + raw
     raw, end = _unwrap(text, raw, end, lone)
-    link = _link_from_raw(raw)
-    # A link never ends inside a name: the rest of a wrapped name was not found.
-    if link is not None and link.url.endswith(("-", "_")):
-        return None, end
-    return link, end
+    return _link_from_raw(raw), end
 
 
 def _unwrap(text: str, raw: str, end: int, lone: bool) -> tuple[str, int]:
     """Join a URL with the words a line wrap split off it; return it and where it ends in text."""
     for _ in range(_MAX_WRAPS):
         # "https://acme.github.\nio": a dot after the host is not part of the match.
-        in_host = text[end : end + 1] == "." and not _URL.match(raw)["rest"]
+        parsed = _URL.match(raw)
+        if parsed is None:
+            break
+        in_host = text[end : end + 1] == "." and not parsed["rest"]
         stem = raw + "." if in_host else raw
         word = _NEXT_WORD.match(text, end + in_host)
         if word is None:
@@ -352,7 +351,9 @@ def _link_from_raw(raw: str) -> Link | None:
     rest = _strip_trailing(_LATEX_ESCAPE.sub(r"\1", match["rest"] or ""))
     if not scheme and not _plausible_without_scheme(written_host, host, rest):
         return None
-    return _canonical_link(scheme, host, match["port"] or "", rest)
+    link = _canonical_link(scheme, host, match["port"] or "", rest)
+    # A link never ends inside a name: the rest of a wrapped name was not found.
+    return None if link is None or link.url.endswith(("-", "_")) else link
 
 
 def _canonical_link(scheme: str, host: str, port: str, rest: str) -> Link | None:

@@ -278,6 +278,8 @@ def test_a_link_whose_wrapped_rest_is_missing_is_not_a_link() -> None:
     # It would end in "-", "_" or after the owner, or be a made-up host
     # ("example.Org.com"): a dead link either way.
     assert wrapped("cut_names") == []
+    # Nor when another URL is glued to it.
+    assert extract_links("https://x.github.io/-/https://y") == []
 
 
 def test_wrapped_metadata_urls_are_joined_and_kept_apart_from_the_title() -> None:
@@ -336,7 +338,7 @@ URLISH = st.sampled_from([
     "hf.co", "huface.online", "huggingface.co", "pypi.org", "aka.ms", "/",
     "/-/", "datasets/", "spaces/", "owner", "name", ".git", ".", ",", ")",
     "(", "{", "}", "\\_", " ", "\t", "\n", "@", ":", "?q=1", "#x", "'", '"',
-    "<", ">", "é", "见", "。", "%", "e.g.", "3.5", "Codehttps://",
+    "<", ">", "é", "见", "。", "%", "e.g.", "3.5", "Codehttps://", "-", "_", "for",
 ])
 URLISH_TEXT = st.lists(URLISH | st.text(max_size=5), max_size=30).map("".join)
 
@@ -350,6 +352,8 @@ def assert_clean(links: list[Link]) -> None:
         assert not any(ch.isspace() for ch in link.url)
         assert not set(link.url) & set("<>\"'{}")
         assert link.kind in LINK_KINDS
+        # A link never ends inside a name (the rest of a wrapped name is missing).
+        assert not link.url.endswith(("-", "_"))
 
 
 @given(st.text())
