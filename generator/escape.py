@@ -46,8 +46,9 @@ _SEQUENCES = (
     # Python-Markdown's smarty: "..." and "--", "---"; magiclink: "www.x.com".
     re.compile(r"\.(?=\.)|\.(?<=[wW]{3}\.)"),
     re.compile(r"-(?=-)"),
-    # smartsymbols: "1/4", "c/o", "(c)", "(r)", "(tm)".
-    re.compile(r"/(?<=[0-9c]/)(?=[0-9o])"),
+    # smartsymbols: "1/4", "c/o", "(c)", "(r)", "(tm)"; footnotes' marker
+    # "///Footnotes Go Here///", which swaps its paragraph for the footnotes.
+    re.compile(r"/(?:(?<=[0-9c]/)(?=[0-9o])|(?=//))"),
     re.compile(r"\((?=(?:c|r|tm)\))"),
 )
 # smartsymbols' ordinals ("1st", "22nd") and magiclink's bare commit hashes

@@ -243,7 +243,7 @@ EXTENSION_TRIGGERS = {
     "keys": ["++ctrl+alt+del++", '++"custom"++'],
     "mark caret tilde": ["==mark==", "^^ins^^", "^sup^", "~~del~~", "H~2~O"],
     "critic": ["{++ add ++}", "{-- del --}", "{~~ a ~> b ~~}", "{== hi ==}", "{>> note <<}"],
-    "footnotes": ["x[^1]", "[^1]: a note"],
+    "footnotes": ["x[^1]", "[^1]: a note", "///Footnotes Go Here///"],
     "abbr": ["*[HTML]: Hyper Text", "HTML"],
     "arithmatex": ["$x$", "$$x$$", r"\(x\)", r"\[x\]", "$1 and $2"],
     "magiclink": [
@@ -290,6 +290,13 @@ def test_text_cannot_define_what_other_text_means(renderer):
         paragraphs = tree(rendered).elements
         assert [p.tag for p in paragraphs] == ["p", "p"]
         assert [plain(p) for p in paragraphs] == [definition, "HTML [x] [HTML] x[^1]"]
+
+
+def test_the_footnote_marker_stays_text_on_a_page_with_footnotes(renderer):
+    marker = "Notes: ///Footnotes Go Here///"
+    rendered = render(renderer, f"Trusted text.[^1]\n\n{md_text(marker)}\n\n[^1]: A trusted note.")
+    paragraphs = [element for element in tree(rendered).elements if element.tag == "p"]
+    assert len(paragraphs) == 2 and plain(paragraphs[1]) == marker
 
 
 TRIGGERS = st.sampled_from(sorted({t for triggers in EXTENSION_TRIGGERS.values() for t in triggers}))
