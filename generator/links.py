@@ -171,6 +171,7 @@ def _collect(text: str, found: dict[str, Link], lone: bool = False) -> None:
 
 
 def _by_kind(found: dict[str, Link]) -> list[Link]:
+    """Return the links found, code first, in order of appearance within a kind."""
     return sorted(found.values(), key=lambda link: _KIND_ORDER.get(link.kind, len(_KIND_ORDER)))
 
 
@@ -207,6 +208,7 @@ def _host_joins(frag: str, tail: str) -> bool:
 
 
 def _is_whole_host(frag: str) -> bool:
+    """Tell whether frag is a complete host, maybe with a full stop after it."""
     return _COMPLETE_HOST.fullmatch(frag.removesuffix(".")) is not None
 
 
