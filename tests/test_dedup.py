@@ -62,3 +62,18 @@ def test_arxiv_id_links_title_groups_transitively():
         record("Title B", "c.txt", 1, arxiv_id="2404.1"),
     ])
     assert len(papers) == 1 and len(papers[0].origins) == 3
+
+
+def test_names_that_differ_by_a_symbol_stay_separate_papers():
+    papers = merge_records([
+        record("C++ Is Fast", "a.txt", 1),
+        record("C Is Fast", "a.txt", 3),
+        record("C# Is Fast", "b.txt", 1),
+        record("Ｃ＋＋ is fast", "b.txt", 3),
+    ])
+    assert [(p.id, len(p.origins)) for p in papers] == [("c-is-fast", 1), ("cpp-is-fast", 2), ("csharp-is-fast", 1)]
+
+
+def test_titles_without_letters_are_not_merged_into_one():
+    papers = merge_records([record("???", "a.txt", 1, abstract="One."), record("!!!", "a.txt", 3, abstract="Two.")])
+    assert sorted(p.abstract for p in papers) == ["One.", "Two."]

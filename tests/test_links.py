@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from generator.links import extract_links
+from generator.links import CODE_HOST_PAGES, HF_PAGES, PLACEHOLDER_OWNERS, extract_links, paper_links
 from generator.models import LINK_KINDS, Link
+from generator.stop_words import ENGLISH_STOP_WORDS
+from generator.text import clean_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "links"
 SOURCES = Path(__file__).parent.parent / "data" / "sources"
@@ -198,6 +201,131 @@ def test_urls_glued_to_words_and_each_other_are_split() -> None:
     assert extract_links(fixture("glued")) == [gh("a/b"), gh("c/d"), gh("e/f")]
 
 
+# --- Line-wrapped URLs ---------------------------------------------------------
+# Fixtures hold the line breaks an API's 80-column summary has; readers collapse
+# them to spaces (clean_text), so each is checked both ways.
+
+
+def wrapped(name: str) -> list[Link]:
+    """Return a fixture's links, checking its collapsed form gives the same."""
+    text = fixture(name)
+    links = extract_links(text)
+    assert extract_links(clean_text(text)) == links
+    return links
+
+
+def hf(kind: str, path: str, repo: str) -> Link:
+    labels = {"model": "Hugging Face model", "data": "Hugging Face dataset", "demo": "Hugging Face demo"}
+    return Link(f"https://huggingface.co/{path}", kind, labels[kind], repo)
+
+
+def test_urls_wrapped_after_a_dash_or_underscore_are_joined() -> None:
+    assert wrapped("wrapped_after_dash") == [
+        gh("acme-lab/fast_attn"),
+        hf("model", "example-org/weights", "example-org/weights"),
+        Link("http://example.org/some-thing/index.html", "project", "Project page"),
+    ]
+
+
+def test_urls_wrapped_at_a_slash_are_joined() -> None:
+    assert wrapped("wrapped_after_slash") == [
+        gh("acme/repo"),
+        gh("acme/fast-attn"),
+        gh("acme/repo", "/tree/main/src"),
+        Link("https://gitlab.com/group/sub/project/-/tree/main", "code", "GitLab", "group/sub/project"),
+        hf("data", "datasets/acme/corpus-v2", "acme/corpus-v2"),
+        hf("model", "Qwen/Qwen2-7B", "Qwen/Qwen2-7B"),
+        hf("model", "meta-llama/Llama-3-8B", "meta-llama/Llama-3-8B"),
+        hf("demo", "spaces/acme/demo-app", "acme/demo-app"),
+        Link("https://tianyuanzhang.com/projects/ttt-done-right", "project", "Project page"),
+    ]
+
+
+def test_urls_wrapped_at_a_dot_are_joined() -> None:
+    assert wrapped("wrapped_after_dot") == [
+        gh("mrdoob/three.js"),
+        gh("acme/repo", "/blob/main/train.py"),
+        hf("model", "Qwen/Qwen2.5-7B-Instruct", "Qwen/Qwen2.5-7B-Instruct"),
+        hf("model", "acme/model-x", "acme/model-x"),
+        Link("https://acme.github.io/proj", "project", "Project page"),
+    ]
+
+
+def test_hosts_broken_by_a_wrap_are_joined() -> None:
+    assert wrapped("wrapped_in_host") == [
+        gh("acme/one"),
+        gh("acme/two"),
+        gh("acme/three"),
+        Link("https://exam-ple.org/x", "project", "Project page"),
+        # "example.org.\nWe" and "example.org.\nwe" end a sentence.
+        Link("https://example.org", "project", "Project page"),
+        Link("https://aka.ms/SCBench", "other", "Link"),
+    ]
+
+
+def test_prose_after_a_url_is_not_glued_to_it() -> None:
+    assert wrapped("wrapped_prose") == [
+        gh("acme/a"),
+        gh("acme/b"),
+        gh("acme/c"),
+        # An owner's page with prose after it: "for" is a word, not a model.
+        Link("https://huggingface.co/Qwen", "project", "Project page"),
+        Link("https://example.org", "project", "Project page"),
+    ]
+
+
+def test_a_link_whose_wrapped_rest_is_missing_is_not_a_link() -> None:
+    # It would end in "-", "_" or after the owner, or be a made-up host
+    # ("example.Org.com"): a dead link either way.
+    assert wrapped("cut_names") == []
+    # Nor when another URL is glued to it.
+    assert extract_links("https://x.github.io/-/https://y") == []
+
+
+def test_wrapped_metadata_urls_are_joined_and_kept_apart_from_the_title() -> None:
+    links = paper_links(
+        "Qwen2 Technical Report", "No links.",
+        urls=("https://github.com/acme/\nrepo", "https://huggingface.co/acme/"),
+    )
+    assert [link.url for link in links] == ["https://github.com/acme/repo", "https://huggingface.co/acme"]
+
+
+# A name a wrapper can break: parts joined by "-", "_" or "." (a dot before a
+# small letter or digit; before a capital it reads as a full stop).
+NAME = st.from_regex(r"\A[A-Za-z][A-Za-z0-9]{0,6}(?:[-_][A-Za-z0-9]{1,6}|\.[a-z0-9][A-Za-z0-9]{0,5}){0,3}\Z")
+# On a site that is not a code host, a path segment must look like one to be
+# joined across a break after "/": plain words there read as prose.
+PATH_SEGMENT = st.from_regex(r"\A[a-z]{1,6}(?:-[a-z0-9]{1,6}|[0-9]{1,3}){1,2}\Z")
+URL = st.one_of(
+    st.tuples(st.sampled_from(["https://github.com", "https://gitlab.com"]), NAME, NAME),
+    st.tuples(st.sampled_from(["https://huggingface.co", "https://huggingface.co/datasets"]), NAME, NAME),
+    st.tuples(st.sampled_from(["https://acme-lab.github.io", "https://example.org"]), PATH_SEGMENT, PATH_SEGMENT),
+).map("/".join)
+
+
+def is_word_or_page(url: str) -> bool:
+    """Tell whether a URL's path holds an English word or a site page: not names a wrap can be told by."""
+    parts = [part.lower() for part in url.split("://")[1].split("/")[1:]]
+    words = {word for part in parts for word in re.split(r"[-_.]", part)}
+    return bool(words & ENGLISH_STOP_WORDS or set(parts) & (CODE_HOST_PAGES | HF_PAGES | PLACEHOLDER_OWNERS))
+
+
+@settings(max_examples=300)
+@given(URL, st.data())
+def test_a_wrapped_url_gives_the_same_link_or_none(url: str, data: st.DataObject) -> None:
+    assume(not is_word_or_page(url))
+    before = data.draw(st.sampled_from(["", "Code: ", "Code at ", "("]))
+    after = data.draw(st.sampled_from(["", ".", " and data.", ". We show", ", and", ")"]))
+    whole = extract_links(before + url + after)
+    assume(len(whole) == 1)
+    # A wrapper breaks after "-", "_", ".", "/" or before "/".
+    breaks = [i for i in range(url.index("://") + 3, len(url)) if url[i - 1] in "-_./" or url[i] == "/"]
+    at = data.draw(st.sampled_from(breaks))
+    text = before + url[:at] + "\n" + url[at:] + after
+    for shown in (text, clean_text(text)):
+        assert extract_links(shown) in ([], whole)
+
+
 @pytest.mark.parametrize("text", ["", "no links here", "e.g.", "3.5%", "v1.5", "Fig.3"])
 def test_text_without_links_gives_nothing(text: str) -> None:
     assert extract_links(text) == []
@@ -210,7 +338,7 @@ URLISH = st.sampled_from([
     "hf.co", "huface.online", "huggingface.co", "pypi.org", "aka.ms", "/",
     "/-/", "datasets/", "spaces/", "owner", "name", ".git", ".", ",", ")",
     "(", "{", "}", "\\_", " ", "\t", "\n", "@", ":", "?q=1", "#x", "'", '"',
-    "<", ">", "é", "见", "。", "%", "e.g.", "3.5", "Codehttps://",
+    "<", ">", "é", "见", "。", "%", "e.g.", "3.5", "Codehttps://", "-", "_", "for",
 ])
 URLISH_TEXT = st.lists(URLISH | st.text(max_size=5), max_size=30).map("".join)
 
@@ -224,6 +352,8 @@ def assert_clean(links: list[Link]) -> None:
         assert not any(ch.isspace() for ch in link.url)
         assert not set(link.url) & set("<>\"'{}")
         assert link.kind in LINK_KINDS
+        # A link never ends inside a name (the rest of a wrapped name is missing).
+        assert not link.url.endswith(("-", "_"))
 
 
 @given(st.text())
@@ -345,8 +475,6 @@ def test_bundled_corpus_links_are_clean(corpus_links: dict[str, list[Link]]) -> 
 
 
 def test_paper_links_put_metadata_first_and_add_arxiv_page():
-    from generator.links import paper_links
-
     links = paper_links(
         "T", "Code at https://github.com/a/b and https://x.github.io/p.",
         urls=("https://github.com/meta/repo",), arxiv_id="2404.14469",
