@@ -460,7 +460,11 @@ def _code_link(host: str, path: str, query: str) -> Link | None:
     repo_parts, whole = _repo_segments(parts[:end])
     if len(repo_parts) < 2:
         return None
-    repo_parts[-1] = repo_parts[-1].removesuffix(".git") or repo_parts[-1]
+    # "name.git" is the clone URL of "name"; a name left ending in a dot
+    # ("www..git") would lose that dot as sentence punctuation when read again.
+    repo_parts[-1] = (repo_parts[-1].removesuffix(".git") or repo_parts[-1]).rstrip(".")
+    if not _HAS_ALNUM.search(repo_parts[-1]):
+        return None
     deep = parts[end:] if whole else []
     repo = "/".join(repo_parts)
     url = f"https://{host}/" + "/".join(repo_parts + deep)

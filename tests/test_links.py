@@ -485,3 +485,9 @@ def test_paper_links_put_metadata_first_and_add_arxiv_page():
         ("https://x.github.io/p", "project"),
         ("https://arxiv.org/abs/2404.14469", "other"),
     ]
+
+
+def test_a_name_left_ending_in_a_dot_by_git_suffix_removal_loses_the_dot() -> None:
+    # Found by test_canonical_urls_extract_to_themselves: the link must read back as itself.
+    assert extract_links("github.com/datasets/www..git") == [gh("datasets/www")]
+    assert extract_links("https://github.com/a/..git") == []
