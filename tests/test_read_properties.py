@@ -27,7 +27,7 @@ from generator.readers import ListingError, decode_listing, read_file
 from generator.text import clean_text
 
 NAME = "listing.x"
-EXAMPLES = int(os.environ.get("READER_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("READER_EXAMPLES", "100"))
 SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
