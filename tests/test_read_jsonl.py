@@ -152,3 +152,13 @@ def test_pretty_printed_object_that_is_broken_or_too_deep_is_one_rejection():
     assert [(r.origin.line, r.reason) for r in result.rejected] == [
         (2, f"the line is not valid JSON (nested too deeply); {ONE_PER_LINE}")
     ]
+
+
+def test_a_url_with_a_control_character_is_no_link():
+    line = '{"title": "T", "abstract": "A.", "url": "https://example.org/\\u001b[31m"}'
+    result = read_listing(line, "x.jsonl")
+    assert result.records[0].urls == ()
+    assert result.warnings == [
+        "Listing 'x.jsonl' line 1: `url` 'https://example.org/ [31m' is not an http(s) URL; it is left "
+        "out. Check the link against the original."
+    ]
