@@ -21,11 +21,11 @@ from .config import DigestConfig, Source, Topic, display_path
 from .dedup import merge_records
 from .links import paper_links
 from .mentions import find_mentions
-from .models import Link, Origin, Paper, Record, Rejection
+from .models import Link, Paper, Record, Rejection
 from .output import OutputError, OutputFolder, WriteResult, output_root
 from .parallel import map_parts, split
 from .read_common import ListingResult
-from .readers import ListingError, decode_listing, read_listing
+from .readers import read_file
 from .related import relate
 from .search_index import SearchPage, SearchPaper, build_search_index
 from .render import Renderer, make_environment
@@ -191,14 +191,8 @@ class StageCache:
 
 
 def _read_source(source: SourceFile) -> ListingResult:
-    """Decode and read one listing; an undecodable file is one rejected record."""
-    try:
-        text, decode_warnings = decode_listing(source.data, source.name)
-    except ListingError as error:
-        return ListingResult(rejected=[Rejection(Origin(source.name, 1), str(error))], warnings=[str(error)])
-    result = read_listing(text, source.name, source.year)
-    rejections = [f"Listing '{r.origin.file}' line {r.origin.line}: record rejected: {r.reason}." for r in result.rejected]
-    return ListingResult(result.records, result.rejected, decode_warnings + result.warnings + rejections, result.layout)
+    """Decode and read one listing; every failure is a rejection or warning naming the file."""
+    return read_file(source.data, source.name, source.year)
 
 
 def read_records(

@@ -13,24 +13,39 @@ Three layouts are found in the wild, detected per file:
 Other formats are told apart by content, never by file name (see
 :func:`detect_format`) and read by their own modules: ``read_hf_api`` (JSON
 saved from ``/api/daily_papers``), ``read_atom`` (an arXiv API Atom feed) and
-``read_jsonl`` (one JSON object per line).
+``read_jsonl`` (one JSON object per line). Text that is clearly no listing
+(Markdown notes, a file without a page header or metadata lines) is refused.
 
 A reader takes decoded text and returns records; decoding is done once, by
-:func:`decode_listing`.
+:func:`decode_listing`, and :func:`read_file` does both for one file, turning
+every failure into a rejection or a warning that names the file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import re
 
 from .models import Origin, Rejection
 from .read_atom import read_atom
-from .read_common import ListingError, ListingResult, add_record
-from .read_hf_api import read_hf_api
+from .read_common import (
+    BUG,
+    MAX_COUNT,
+    ListingError,
+    ListingResult,
+    add_record,
+    describe_error,
+    guard,
+    load_json,
+    quoted,
+)
+from .read_hf_api import is_api_object, read_hf_api
 from .read_jsonl import read_jsonl
+from .text import clean_text
 
-__all__ = ["ListingError", "ListingResult", "decode_listing", "detect_format", "read_listing"]
+__all__ = ["ListingError", "ListingResult", "decode_listing", "detect_format", "read_file", "read_listing"]
 
 MONTHS = {
     name: number
@@ -39,10 +54,12 @@ MONTHS = {
         start=1,
     )
 }
+# Only real month names: a title such as "Top 5" is no date.
 _DATE_LINE = re.compile(
-    r"(?P<month>[A-Z][a-z]{2}) (?P<day>\d{1,2})(?:, (?P<year>\d{4}))?(?: (?P<upvotes>\d+))?"
+    rf"(?P<month>{'|'.join(MONTHS)}) (?P<day>\d{{1,2}})(?:, (?P<year>\d{{4}}))?(?: (?P<upvotes>\d+))?",
+    re.ASCII,
 )
-_AUTHORS_LINE = re.compile(r"[•·*-]?\s*(?P<count>\d+) authors?")
+_AUTHORS_LINE = re.compile(r"[•·*-]?\s*(?P<count>\d+) authors?", re.ASCII)
 _SEPARATOR_LINE = re.compile(r"[·•]")
 _HEADER_LINES = {
     "new",
@@ -53,42 +70,148 @@ _HEADER_LINES = {
     "byak and the research community",
 }
 _GLUED_SUBSCRIBE = re.compile(r"^Subscribe(?=\S)")
+# The glued line of the lines layout comes within the page's first lines.
+_HEADER_SPAN = 10
+_MARKDOWN_HEADING = re.compile(r"#{1,6}(?:\s|$)")
+_FRONT_MATTER = {"---", "+++"}
 # Past this share of replaced characters a file is taken to be binary.
 _MAX_REPLACEMENT_SHARE = 0.1
+# Lines with bad bytes warned about one by one; the rest in one warning.
+_MAX_LINE_WARNINGS = 10
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_UTF8_BOM = b"\xef\xbb\xbf"
+_NO_PAPERS = {
+    "lines": "it has no papers after the page's header",
+    "blocks": "it has no papers after the page's header",
+    "hf-api": "its JSON holds no papers",
+    "arxiv-atom": "the feed has no <entry> elements",
+    "jsonl": "it has no papers",
+}
+# A listing may have a paper or a few without an abstract; this many and none with one is a wrong file.
+_FEW = 5
+_RE_SAVE = "Save the listing as UTF-8 text"
+_MOVE_OUT = "move it out of the sources folder or narrow `sources:` in digest.yml"
+
+
+def read_file(data: bytes, name: str, year: int | None = None) -> ListingResult:
+    """Decode and read one listing file; every failure becomes a rejection or a warning naming the file.
+
+    Each rejection also becomes a warning, and a file that gives no papers
+    gets a warning saying so.
+    """
+    try:
+        text, decode_warnings = decode_listing(data, name)
+    except ListingError as error:
+        return ListingResult(rejected=[Rejection(Origin(name, 1), str(error))], warnings=[str(error)])
+    except Exception as error:  # noqa: BLE001 - the last resort: one file must not stop the build
+        reason = f"decoding it failed unexpectedly ({describe_error(error)}), so none of it was read; {BUG}"
+        return ListingResult(rejected=[Rejection(Origin(name, 1), reason)], warnings=[f"Listing '{name}': {reason}."])
+    result = read_listing(text, name, year)
+    warnings = decode_warnings + result.warnings
+    warnings += [f"Listing '{r.origin.file}' line {r.origin.line}: record rejected: {r.reason}." for r in result.rejected]
+    if not result.records and not result.rejected:
+        what = "the file is empty" if not text.strip() else _NO_PAPERS.get(result.layout, "it has no papers")
+        warnings.append(
+            f"Listing '{name}': {what}, so it adds no papers. Put a saved listing in it, or {_MOVE_OUT}."
+        )
+    elif not result.records and len(result.rejected) > 1:
+        warnings.append(
+            f"Listing '{name}': none of its {len(result.rejected)} records could be used (see the "
+            f"rejections above), so it adds no papers. Fix them, or {_MOVE_OUT}."
+        )
+    elif len(result.records) >= _FEW and not any(record.abstract for record in result.records):
+        warnings.append(
+            f"Listing '{name}': none of its {len(result.records)} papers has an abstract, so they are "
+            "listed without one. Check that the file holds the abstracts (`summary` in the API's "
+            "JSON, `abstract` in JSONL, <summary> in an Atom feed)."
+        )
+    return ListingResult(result.records, result.rejected, warnings, result.layout)
 
 
 def decode_listing(data: bytes, name: str) -> tuple[str, list[str]]:
-    """Decode a listing's bytes as UTF-8, warning about each line with bad bytes."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if b"\x00" in data[:4096]:
+    """Decode a listing's bytes as UTF-8 (or UTF-16/32 with a byte-order mark), warning about each line with bad bytes."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _decode_wide(data[len(bom) :], codec, name)
+    while data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM) :]
+    head = data[:4096]
+    if b"\x00" in head:
+        if _looks_like_utf16(head):
+            raise ListingError(
+                f"Could not read listing '{name}': it looks like UTF-16 text without a byte-order "
+                f"mark (every other byte is NUL). {_RE_SAVE} (in an editor's 'Save as', or with "
+                "`iconv -f UTF-16LE -t UTF-8`)."
+            )
         raise ListingError(
-            f"Could not read listing '{name}': it holds NUL bytes, so it is not a text file. "
-            "Save the listing as UTF-8 text."
+            f"Could not read listing '{name}': it holds NUL bytes, so it is not a text file. {_RE_SAVE}."
         )
+    # Line ends first, so the line numbers of warnings are the readers' line numbers.
+    # A CR byte never occurs inside a UTF-8 sequence.
+    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     text = data.decode("utf-8", errors="replace")
     warnings: list[str] = []
-    if "\ufffd" in text:
-        replaced = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    nuls = text.count("\x00")
+    if "\ufffd" in text or nuls:
+        replaced = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd") + nuls
         if replaced > max(16, len(text) * _MAX_REPLACEMENT_SHARE):
             raise ListingError(
                 f"Could not read listing '{name}': {replaced} bytes are not UTF-8, "
-                "so it is mostly not text. Save the listing as UTF-8 text."
+                f"so it is mostly not text. {_RE_SAVE}."
             )
+        bad: list[tuple[int, str]] = []
         for number, raw in enumerate(data.split(b"\n"), start=1):
             try:
                 raw.decode("utf-8")
             except UnicodeDecodeError:
-                warnings.append(
-                    f"Listing '{name}' line {number}: bytes that are not UTF-8 were replaced "
-                    "with '\ufffd'. Re-save the file as UTF-8 to keep those characters."
-                )
+                bad.append((number, "bytes that are not UTF-8"))
+            else:
+                if b"\x00" in raw:
+                    bad.append((number, "NUL bytes, which are not text,"))
+        warnings = [
+            f"Listing '{name}' line {number}: {what} were replaced "
+            "with '\ufffd'. Re-save the file as UTF-8 to keep those characters."
+            for number, what in bad[:_MAX_LINE_WARNINGS]
+        ]
+        if len(bad) > _MAX_LINE_WARNINGS:
+            warnings.append(
+                f"Listing '{name}': {len(bad) - _MAX_LINE_WARNINGS} more lines have bytes that are not "
+                "UTF-8 text, replaced with '\ufffd'. Re-save the file as UTF-8 to keep those characters."
+            )
+        text = text.replace("\x00", "\ufffd")
+    return text, warnings
+
+
+def _decode_wide(data: bytes, codec: str, name: str) -> tuple[str, list[str]]:
+    """Decode UTF-16 or UTF-32 text (its byte-order mark removed), warning once about bad bytes."""
+    text = data.decode(codec, errors="replace")
+    warnings = []
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        warnings.append(
+            f"Listing '{name}': some bytes are not valid {codec[:6].upper()} and were replaced with "
+            f"'\ufffd'. {_RE_SAVE} to keep those characters."
+        )
+    text = text.lstrip("\ufeff").replace("\x00", "\ufffd")
     return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    """Tell UTF-16 text without a byte-order mark: NUL in nearly every other byte, and only there."""
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    most, least = max(even, odd), min(even, odd)
+    return most >= len(head) // 4 and least <= most // 20
 
 
 def detect_format(text: str) -> str:
     """Name a listing's format from its first characters: hf-api, arxiv-atom, jsonl or text."""
-    start = text.lstrip()[:5]
+    start = text.lstrip("\ufeff").lstrip()[:5]
     if start.startswith("["):
         return "hf-api"
     # Any markup goes to the XML reader, which refuses HTML and DOCTYPEs with
@@ -101,32 +224,140 @@ def detect_format(text: str) -> str:
 
 
 def read_listing(text: str, name: str, year: int | None = None) -> ListingResult:
-    """Read one listing's text into records, detecting its format and layout."""
+    """Read one listing's text into records, detecting its format and layout; never raise."""
+    try:
+        return _read_by_format(text.removeprefix("\ufeff"), name, year)
+    except Exception as error:  # noqa: BLE001 - the last resort: one file must not stop the build
+        reason = f"reading it failed unexpectedly ({describe_error(error)}), so none of it was read; {BUG}"
+        return ListingResult(rejected=[Rejection(Origin(name, 1), reason)])
+
+
+def _read_by_format(text: str, name: str, year: int | None) -> ListingResult:
     detected = detect_format(text)
     if detected == "hf-api":
         return read_hf_api(text, name)
     if detected == "arxiv-atom":
         return read_atom(text, name)
     if detected == "jsonl":
-        return read_jsonl(text, name)
+        return read_hf_api(text, name) if _is_api_object(text) else read_jsonl(text, name)
+    return _read_text(text, name, year)
+
+
+def _is_api_object(text: str) -> bool:
+    """Tell a JSON object in the API's shapes (a paper, or a list of them inside) from JSONL."""
+    try:
+        value = load_json(text)
+    except (json.JSONDecodeError, RecursionError):
+        return False  # several lines of JSON, or broken ones: JSONL, read line by line
+    return is_api_object(value)
+
+
+def _read_text(text: str, name: str, year: int | None) -> ListingResult:
     lines = text.split("\n")
-    if any(_GLUED_SUBSCRIBE.match(line) for line in lines[:10]):
-        result = _read_line_pairs(lines, name)
-    else:
-        result = _read_blocks(lines, name, year)
+    if refused := _not_a_listing(lines):
+        number, reason = refused
+        return ListingResult(rejected=[Rejection(Origin(name, number), reason)], layout="text")
+    first, _ = _first_title(lines, 0, _HEADER_SPAN)
+    result = _read_line_pairs(lines, first, name) if first is not None else _read_blocks(lines, name, year)
+    misread = sum(rejection.reason.endswith(_MISREAD) for rejection in result.rejected)
+    if misread:
+        result.warnings.append(
+            f"Listing '{name}': {misread} {'record has' if misread == 1 else 'records have'} a metadata "
+            f"line for a title or abstract, so its layout was probably misread (read as "
+            f"'{result.layout}'). Check that it is a whole saved Daily Papers page, and report the file "
+            "if it is."
+        )
     return result
 
 
-def _read_line_pairs(lines: list[str], name: str) -> ListingResult:
+def _not_a_listing(lines: list[str]) -> tuple[int, str] | None:
+    """Return the line and reason that show text is no Daily Papers listing, or None when it may be one."""
+    number, first = next(((n, line.strip()) for n, line in enumerate(lines, 1) if line.strip()), (0, ""))
+    if not first or first.lower() in _HEADER_LINES or _GLUED_SUBSCRIBE.match(first) or _is_day(first):
+        return None
+    if _MARKDOWN_HEADING.match(first):
+        what = f"it starts with a Markdown heading ({quoted(first)}), so it is notes, not a saved Daily Papers page"
+    elif first in _FRONT_MATTER:
+        what = f"it starts with front matter ('{first}'), so it is a page of notes, not a saved Daily Papers page"
+    elif any(_AUTHORS_LINE.fullmatch(line.strip()) for line in lines):
+        return None  # a listing copied without its header: its metadata lines show what it is
+    else:
+        what = (
+            f"its first line {quoted(first)} is not a Daily Papers page header ('Daily Papers', "
+            "'Subscribe', a day such as 'May 7') and it has no '• N authors' lines, so it does not "
+            "look like a listing"
+        )
+    return number, (
+        f"{what}; none of it was read. If it is a listing, save the whole page, header included; "
+        f"if not, {_MOVE_OUT}"
+    )
+
+
+def _is_day(line: str) -> bool:
+    """Tell a listing day line (``May 7``): a date without upvotes."""
+    match = _DATE_LINE.fullmatch(line)
+    return match is not None and not match["upvotes"]
+
+
+def _is_header_line(line: str) -> bool:
+    return line.strip().lower() in _HEADER_LINES
+
+
+def _first_title(lines: list[str], index: int, end: int) -> tuple[int | None, int]:
+    """Find where the lines layout's papers start after the page header lines from index.
+
+    Return the index of the first title (None when the lines layout does not
+    follow) and the index of the first line that is no header or blank line.
+    The first title has Subscribe glued to it, or follows a "Subscribe" line
+    directly; its abstract follows on the next line, so a blocks listing
+    whose first title starts with "Subscriber" (a blank line after it) is
+    not taken for the lines layout.
+    """
+    previous = ""  # the line just before, when it is not blank
+    for number in range(index, min(end, len(lines))):
+        stripped = lines[number].strip()
+        if not stripped or _is_header_line(stripped):
+            previous = stripped.lower()
+            continue
+        if not (_GLUED_SUBSCRIBE.match(stripped) or previous == "subscribe"):
+            return None, number
+        following = lines[number + 1 :]
+        layout_follows = not following or following[0].strip() or not any(map(str.strip, following))
+        return (number if layout_follows else None), number
+    return None, min(end, len(lines))
+
+
+def _title_at(lines: list[str], number: int) -> str:
+    """Return the first title of a page in the lines layout, Subscribe taken off when glued to it."""
+    # After a "Subscribe" line of its own, a title such as "Subscriber Churn" is whole.
+    glued = number == 0 or lines[number - 1].strip().lower() != "subscribe"
+    return _GLUED_SUBSCRIBE.sub("", lines[number].strip(), count=1) if glued else lines[number].strip()
+
+
+def _read_line_pairs(lines: list[str], start: int, name: str) -> ListingResult:
     result = ListingResult(layout="lines")
-    start = next(i for i, line in enumerate(lines[:10]) if _GLUED_SUBSCRIBE.match(line))
-    body = [(start + 1, _GLUED_SUBSCRIBE.sub("", lines[start]))]
-    body += [(i + 1, line) for i, line in enumerate(lines[start + 1 :], start=start + 1)]
-    body = [(number, line) for number, line in body if line.strip()]
-    for index in range(0, len(body), 2):
-        number, title = body[index]
-        abstract = body[index + 1][1] if index + 1 < len(body) else ""
-        _add_record(result, name, number, title, abstract)
+    body = [(start + 1, _title_at(lines, start))]
+    index = start + 1
+    while index < len(lines):
+        stripped = lines[index].strip()
+        if not _is_header_line(stripped):
+            if stripped:
+                body.append((index + 1, lines[index]))
+            index += 1
+            continue
+        # Header lines inside a listing: a second page pasted in, when its first title follows.
+        title, stop = _first_title(lines, index, len(lines))
+        if title is not None:
+            body.append((title + 1, _title_at(lines, title)))
+            index = title + 1
+        else:
+            # No page starts here: the lines are text, taken at once so a long run costs one pass.
+            body += [(number + 1, lines[number]) for number in range(index, stop) if lines[number].strip()]
+            index = stop
+    for position in range(0, len(body), 2):
+        number, title = body[position]
+        abstract = body[position + 1][1] if position + 1 < len(body) else ""
+        guard(result, Origin(name, number), functools.partial(_add_record, result, name, number, title, abstract))
     return result
 
 
@@ -148,13 +379,36 @@ def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
     return blocks
 
 
-def _is_metadata(block: list[str]) -> bool:
-    return all(
-        _AUTHORS_LINE.fullmatch(line.strip())
-        or _SEPARATOR_LINE.fullmatch(line.strip())
-        or _DATE_LINE.fullmatch(line.strip())
-        for line in block
+def _is_metadata_line(line: str) -> bool:
+    return bool(
+        _AUTHORS_LINE.fullmatch(line) or _SEPARATOR_LINE.fullmatch(line) or _DATE_LINE.fullmatch(line)
     )
+
+
+def _is_metadata(block: list[str]) -> bool:
+    return all(_is_metadata_line(line.strip()) for line in block)
+
+
+def _is_header(block: list[str]) -> bool:
+    """Tell a block of page header lines and listing days."""
+    return all(_is_header_line(line) or _is_day(line.strip()) for line in block)
+
+
+def _header_runs(blocks: list[tuple[int, list[str]]]) -> list[int]:
+    """Return, for each block, how many blocks from it make a page header pasted inside a listing.
+
+    A page header is at least two blocks of header lines and days, and names
+    the page; one block such as "new" alone may be a title. Worked out in one
+    pass from the end, so a long run costs no more than a short one.
+    """
+    runs = [0] * (len(blocks) + 1)
+    named = [False] * (len(blocks) + 1)
+    for index in range(len(blocks) - 1, -1, -1):
+        block = blocks[index][1]
+        if _is_header(block):
+            runs[index] = runs[index + 1] + 1
+            named[index] = named[index + 1] or any(_is_header_line(line) for line in block)
+    return [run if run >= 2 and name else 0 for run, name in zip(runs, named)]
 
 
 def _read_blocks(lines: list[str], name: str, year: int | None) -> ListingResult:
@@ -170,21 +424,19 @@ def _read_blocks(lines: list[str], name: str, year: int | None) -> ListingResult
             if (match := _DATE_LINE.fullmatch(line.strip())) and match["year"]
         ]
         year = max(years) + 1 if years else None
-    index = 0
+    runs = _header_runs(blocks)
     listed: dt.date | None = None
+    index, header = 0, len(blocks)  # the page's own header may be any run of header blocks
     while index < len(blocks):
         number, block = blocks[index]
-        single = block[0].strip() if len(block) == 1 else ""
-        if single.lower() in _HEADER_LINES:
-            index += 1
+        if header and _is_header(block):
+            for offset, line in enumerate(block):
+                if (match := _DATE_LINE.fullmatch(line.strip())) and not match["upvotes"]:
+                    listed = _parse_date(match, year, name, number + offset, result.warnings, quiet=True)
+            index, header = index + 1, header - 1
             continue
-        if single and (match := _DATE_LINE.fullmatch(single)) and not match["upvotes"]:
-            listed = _parse_date(match, year, name, number, result.warnings, quiet=True)
-            index += 1
+        if header := runs[index]:
             continue
-        break
-    while index < len(blocks):
-        number, block = blocks[index]
         if _is_metadata(block):
             result.rejected.append(
                 Rejection(
@@ -196,17 +448,34 @@ def _read_blocks(lines: list[str], name: str, year: int | None) -> ListingResult
             continue
         title = " ".join(block)
         abstract = ""
-        if index + 1 < len(blocks) and not _is_metadata(blocks[index + 1][1]):
-            abstract = " ".join(blocks[index + 1][1])
+        following = blocks[index + 1][1] if index + 1 < len(blocks) else None
+        if following is not None and not _is_metadata(following) and not runs[index + 1]:
+            abstract = " ".join(following)
             index += 2
         else:
             index += 1
-        meta: dict[str, object] = {}
-        if index < len(blocks) and _is_metadata(blocks[index][1]):
-            meta = _read_metadata(blocks[index], name, year, result.warnings)
-            index += 1
-        _add_record(result, name, number, title, abstract, listed=listed, **meta)
+        metadata = blocks[index] if index < len(blocks) and _is_metadata(blocks[index][1]) else None
+        index += metadata is not None
+        guard(
+            result,
+            Origin(name, number),
+            functools.partial(_add_blocks_record, result, name, number, title, abstract, metadata, year, listed),
+        )
     return result
+
+
+def _add_blocks_record(
+    result: ListingResult,
+    name: str,
+    number: int,
+    title: str,
+    abstract: str,
+    metadata: tuple[int, list[str]] | None,
+    year: int | None,
+    listed: dt.date | None,
+) -> None:
+    meta = _read_metadata(metadata, name, year, result.warnings) if metadata else {}
+    _add_record(result, name, number, title, abstract, listed=listed, **meta)
 
 
 def _read_metadata(
@@ -217,12 +486,25 @@ def _read_metadata(
     for offset, raw in enumerate(block):
         line = raw.strip()
         if match := _AUTHORS_LINE.fullmatch(line):
-            meta["authors_count"] = int(match["count"])
+            meta["authors_count"] = _count(match["count"], "author count", name, first + offset, warnings)
         elif match := _DATE_LINE.fullmatch(line):
             meta["published"] = _parse_date(match, year, name, first + offset, warnings)
             if match["upvotes"]:
-                meta["upvotes"] = int(match["upvotes"])
+                meta["upvotes"] = _count(match["upvotes"], "upvote count", name, first + offset, warnings)
     return meta
+
+
+def _count(digits: str, what: str, name: str, number: int, warnings: list[str]) -> int | None:
+    """Return a count written in a metadata line, or warn when it is too large to be one."""
+    # Python refuses to convert more than 4,300 digits; no count has more than a few.
+    if len(digits) <= len(str(MAX_COUNT)) and int(digits) <= MAX_COUNT:
+        return int(digits)
+    shown = digits if len(digits) <= 20 else f"{digits[:20]}… ({len(digits)} digits)"
+    warnings.append(
+        f"Listing '{name}' line {number}: the {what} {shown} is too large to be one; the paper is "
+        "kept without it. Check the line against the original page."
+    )
+    return None
 
 
 def _parse_date(
@@ -234,7 +516,7 @@ def _parse_date(
     quiet: bool = False,
 ) -> dt.date | None:
     written = match.group(0)
-    month = MONTHS.get(match["month"])
+    month = MONTHS[match["month"]]
     the_year = int(match["year"]) if match["year"] else year
     if the_year is None:
         if not quiet:
@@ -244,18 +526,29 @@ def _parse_date(
             )
         return None
     try:
-        if month is None:
-            raise ValueError("unknown month")
         return dt.date(the_year, month, int(match["day"]))
     except ValueError:
         warnings.append(
-            f"Listing '{name}' line {number}: '{written}' is not a real date; "
+            f"Listing '{name}' line {number}: '{written[:40]}' is not a real date; "
             "the paper is kept without a date. Check the line against the original page."
         )
         return None
 
 
+_MISREAD = "so the listing's layout was misread; check that the file is a whole saved Daily Papers page"
+
+
 def _add_record(
     result: ListingResult, name: str, number: int, title: str, abstract: str, **meta: object
 ) -> None:
+    # A metadata line read as a title or abstract shows the layout was misread.
+    for part, text in (("title", clean_text(title)), ("abstract", clean_text(abstract))):
+        if _is_metadata_line(text):
+            result.rejected.append(
+                Rejection(
+                    Origin(name, number),
+                    f"its {part} {quoted(text)} is a metadata line (authors or a date), {_MISREAD}",
+                )
+            )
+            return
     add_record(result, Origin(name, number), title, abstract, **meta)

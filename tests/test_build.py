@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PROJECT, copy_project, run_digest
+from .conftest import copy_project, run_digest
 
 REQUIRED_KEYS = {
     "id", "title", "abstract", "published", "authors_count", "upvotes", "topics",

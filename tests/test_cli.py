@@ -87,7 +87,7 @@ def test_check_lists_every_problem_and_exits_1(tmp_path: Path):
         "  • 1 author\n·\nFeb 30, 2024\n",
         encoding="utf-8",
     )
-    (root / "data" / "sources" / "broken.jsonl").write_text('{"title": "T"}\n', encoding="utf-8")
+    (root / "data" / "sources" / "broken.jsonl").write_text('{"abstract": "No title."}\n', encoding="utf-8")
     result = run_digest(root, "check")
     assert result.returncode == 1
     lines = result.stderr.splitlines()

@@ -163,7 +163,8 @@ def test_reader_never_crashes_on_bytes(data: bytes):
         return
     result = read_listing(text, "x.txt")
     for record in result.records:
-        assert record.title and record.abstract
+        # JSON, JSONL and Atom may list a paper without an abstract; a text layout may not.
+        assert record.title and (record.abstract or result.layout not in ("lines", "blocks"))
 
 
 @settings(max_examples=300, deadline=None)
@@ -172,3 +173,84 @@ def test_slugs_are_always_safe(title: str):
     slug = slugify(clean_text(title))
     assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug)
     assert len(slug) <= 60 and not slug.startswith(".")
+
+
+@pytest.fixture(scope="module")
+def no_abstracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A digest whose JSON, JSONL and Atom listings hold papers without an abstract, built with --strict."""
+    root = tmp_path_factory.mktemp("no-abstracts")
+    assert run_digest(root, "new", str(root / "d")).returncode == 0
+    root = root / "d"
+    sources = root / "data" / "sources"
+    (sources / "api.json").write_text(
+        '[\n{"paper": {"id": "2404.00001", "title": "KV Cache Eviction Without Abstract", "summary": null}},\n'
+        '{"paper": {"id": "2404.00002", "title": "Blank Abstract Paper", "summary": "  "}},\n'
+        '{"paper": {"id": "2404.00003", "title": "Missing Abstract Paper"}}\n]\n',
+        encoding="utf-8",
+    )
+    (sources / "lines.jsonl").write_text(
+        '{"title": "JSONL Paper Without Abstract"}\n'
+        # The same paper as in api.json, now with an abstract: the merged paper keeps it.
+        '{"title": "KV cache eviction without abstract", "abstract": "Eviction of the KV cache, explained."}\n',
+        encoding="utf-8",
+    )
+    (sources / "feed.xml").write_text(
+        f'<feed xmlns="{"http://www.w3.org/2005/Atom"}"><entry><id>tag:example.org,2024:1</id>'
+        '<title>Atom Entry Without Summary</title><link href="https://example.org/p/1"/></entry></feed>\n',
+        encoding="utf-8",
+    )
+    result = run_digest(root, "build", "--strict", "--report", "report.json")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def test_papers_without_an_abstract_go_through_every_stage(no_abstracts: Path):
+    papers = {p["title"]: p for p in json.loads((no_abstracts / "site" / "papers.json").read_text(encoding="utf-8"))}
+    empty = ["Atom Entry Without Summary", "Blank Abstract Paper", "JSONL Paper Without Abstract", "Missing Abstract Paper"]
+    assert sorted(title for title, paper in papers.items() if paper["abstract"] == "") == empty
+    merged = papers["KV Cache Eviction Without Abstract"]
+    assert merged["abstract"] == "Eviction of the KV cache, explained."
+    assert merged["sources"] == ["api.json:2", "lines.jsonl:2"] and merged["topics"][0] == "kv-cache"
+    assert papers["Atom Entry Without Summary"]["links"] == [{"url": "https://example.org/p/1", "kind": "project"}]
+    report = json.loads((no_abstracts / "report.json").read_text(encoding="utf-8"))
+    # The six records above and the example listing's: one merged, none rejected, no warning.
+    assert report["records_read"] == report["papers"] + 1 == len(papers) + 1
+    assert (report["rejected"], report["warnings"]) == ([], [])
+    pages = {p.relative_to(no_abstracts / "site").as_posix(): p.read_text(encoding="utf-8") for p in (no_abstracts / "site").rglob("*") if p.suffix in (".html", ".xml", ".json")}
+    shown = [page for name, page in pages.items() if name.startswith("digest/") and name.endswith(".html") and "No abstract in the listing." in page]
+    assert sum(page.count("No abstract in the listing.") for page in shown) == 4
+    feed = pages["digest/feeds/all.xml"]
+    assert all(f"<title>{title}</title>" in feed for title in empty)
+    index = " ".join(page for name, page in pages.items() if name.startswith("search/"))
+    assert all(paper["id"] in index for paper in papers.values())
+
+
+def test_an_empty_listing_fails_digest_check(tmp_path: Path):
+    assert run_digest(tmp_path, "new", str(tmp_path / "d")).returncode == 0
+    (tmp_path / "d" / "data" / "sources" / "empty.txt").write_text(" \n\n", encoding="utf-8")
+    (tmp_path / "d" / "data" / "sources" / "NOTES.md").write_text("# My notes\n\nSome text.\n", encoding="utf-8")
+    result = run_digest(tmp_path / "d", "check")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert "Listing 'empty.txt': the file is empty, so it adds no papers. Put a saved listing in it, or move it out of the sources folder or narrow `sources:` in digest.yml." in lines
+    assert any(line.startswith("Listing 'NOTES.md' line 1: record rejected: it starts with a Markdown heading") for line in lines)
+    assert "Traceback" not in result.stderr
+
+
+def test_broken_numbers_dates_and_escapes_in_json_never_stop_the_build(tmp_path: Path):
+    assert run_digest(tmp_path, "new", str(tmp_path / "d")).returncode == 0
+    root = tmp_path / "d"
+    digits = "9" * 5000
+    (root / "data" / "sources" / "broken.json").write_text(
+        f'[{{"paper": {{"title": "Huge Upvotes", "summary": "A.", "upvotes": {digits}}}}},\n'
+        '{"paper": {"title": "Far Future", "summary": "B.", "publishedAt": "9999-12-31T23:00:00-05:00"}},\n'
+        '{"paper": {"title": "Escapes \\ud800", "summary": "C.", "publishedAt": "\\udc00\\u001b[2J"}}]\n',
+        encoding="utf-8",
+    )
+    result = run_digest(root, "build", "--report", "report.json")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "\x1b" not in result.stderr
+    report = json.loads((root / "report.json").read_text(encoding="utf-8"))
+    titles = {p["title"] for p in json.loads((root / "site" / "papers.json").read_text(encoding="utf-8"))}
+    assert {"Huge Upvotes", "Far Future", "Escapes \ufffd"} <= titles
+    assert len([w for w in report["warnings"] if w.startswith("Listing 'broken.json'")]) == 3

@@ -41,14 +41,13 @@ def test_atom_feed_gives_exact_records():
     assert result.rejected == result.warnings == []
 
 
-def test_bad_entries_are_rejected_and_bad_dates_dropped():
+def test_entries_without_summary_are_papers_and_bad_dates_dropped():
     result = read_fixture("arxiv_atom_bad_entries.xml")
-    assert [(r.origin.line, r.reason) for r in result.rejected] == [
-        (3, "the <entry> has no <summary>; save the arXiv API response again, unchanged"),
-        (7, "'Empty Summary' has no abstract"),
-    ]
-    assert [(r.title, r.origin.line, r.published, r.arxiv_id) for r in result.records] == [
-        ("Kept Without A Date", 12, None, "2404.00003")
+    assert result.rejected == []
+    assert [(r.title, r.abstract, r.origin.line, r.published, r.arxiv_id) for r in result.records] == [
+        ("No Summary Element", "", 3, None, "2404.00001"),
+        ("Empty Summary", "", 7, None, "2404.00002"),
+        ("Kept Without A Date", "The month is thirteen.", 12, None, "2404.00003"),
     ]
     assert result.warnings == [
         "Listing 'arxiv_atom_bad_entries.xml' line 12: '2024-13-01T00:00:00Z' is not a real "
@@ -120,3 +119,39 @@ def test_entity_declared_without_doctype_keyword_is_refused():
     assert [r.reason.split(",")[0] for r in result.rejected] == [
         "the file declares a DOCTYPE or entities"
     ]
+
+
+ATOM_OPEN = '<feed xmlns="http://www.w3.org/2005/Atom">'
+
+
+def test_entry_without_a_title_is_rejected():
+    result = read_listing(f"{ATOM_OPEN}<entry><summary>Only a summary.</summary></entry></feed>", "x.xml")
+    assert [r.reason for r in result.rejected] == [
+        "the <entry> has no <title>; save the arXiv API response again, unchanged"
+    ]
+
+
+def test_feed_from_elsewhere_keeps_its_link_and_needs_no_arxiv_id():
+    text = (
+        f"{ATOM_OPEN}\n<entry><id>tag:example.org,2024:1</id><title>Elsewhere</title>"
+        '<link rel="alternate" href="https://example.org/papers/1"/><content type="html">'
+        "&lt;p&gt;An &lt;b&gt;HTML&lt;/b&gt; abstract&lt;/p&gt;&lt;p&gt;in two paragraphs.&lt;/p&gt;</content>"
+        "</entry></feed>"
+    )
+    result = read_listing(text, "x.xml")
+    assert [(r.title, r.abstract, r.arxiv_id, r.urls) for r in result.records] == [
+        ("Elsewhere", "An HTML abstract in two paragraphs.", None, ("https://example.org/papers/1",))
+    ]
+    assert result.warnings == []
+
+
+def test_html_title_loses_its_tags_and_keeps_its_text():
+    text = f'{ATOM_OPEN}<entry><title type="html">H&lt;sub&gt;2&lt;/sub&gt;O &amp;amp; &lt;![A; more</title><summary>S.</summary></entry></feed>'
+    assert [r.title for r in read_listing(text, "x.xml").records] == ["H2O & <![A; more"]
+
+
+def test_an_arxiv_id_that_is_wrong_is_still_warned_about():
+    text = f"{ATOM_OPEN}<entry><id>http://arxiv.org/abs/not-an-id</id><title>T</title></entry></feed>"
+    result = read_listing(text, "x.xml")
+    assert result.records[0].arxiv_id is None
+    assert result.warnings[0].startswith("Listing 'x.xml' line 1: 'http://arxiv.org/abs/not-an-id' is not an arXiv id;")

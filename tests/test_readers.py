@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from generator.models import Origin
-from generator.readers import ListingError, decode_listing, read_listing
+from generator.readers import ListingError, decode_listing, read_file, read_listing
 
 from .conftest import FIXTURES, PROJECT, read_source
 
@@ -124,3 +124,265 @@ def test_bundled_corpus_counts():
         assert result.rejected == []
         total += len(result.records)
     assert total == 473
+
+
+# ---------------------------------------------------------------- whole files: read_file
+
+WHAT_TO_DO = "move it out of the sources folder or narrow `sources:` in digest.yml"
+
+
+def test_empty_listing_is_named_in_a_warning():
+    for data in (b"", b"  \n\n \t\n", b"\xef\xbb\xbf\r\n"):
+        result = read_file(data, "empty.txt")
+        assert (result.records, result.rejected) == ([], [])
+        assert result.warnings == [
+            f"Listing 'empty.txt': the file is empty, so it adds no papers. Put a saved listing in it, or {WHAT_TO_DO}."
+        ]
+
+
+def test_listing_of_only_a_header_is_named_in_a_warning():
+    result = read_file(b"new\n\nDaily Papers\n\nMay 7\n", "x.txt")
+    assert result.warnings == [
+        "Listing 'x.txt': it has no papers after the page's header, so it adds no papers. "
+        f"Put a saved listing in it, or {WHAT_TO_DO}."
+    ]
+
+
+def test_structured_listings_without_papers_are_named_in_a_warning():
+    assert read_file(b"[]", "x.json").warnings == [
+        f"Listing 'x.json': its JSON holds no papers, so it adds no papers. Put a saved listing in it, or {WHAT_TO_DO}."
+    ]
+    feed = b'<feed xmlns="http://www.w3.org/2005/Atom"><title>No results</title></feed>'
+    assert read_file(feed, "x.xml").warnings == [
+        "Listing 'x.xml': the feed has no <entry> elements, so it adds no papers. "
+        f"Put a saved listing in it, or {WHAT_TO_DO}."
+    ]
+
+
+def test_a_file_whose_every_record_is_rejected_says_so_once_more():
+    result = read_file(b"[1, 2]", "x.json")
+    assert result.warnings[-1] == (
+        "Listing 'x.json': none of its 2 records could be used (see the rejections above), so it adds "
+        f"no papers. Fix them, or {WHAT_TO_DO}."
+    )
+
+
+def test_markdown_notes_are_refused_not_read_as_papers():
+    result = read_file(b"# My notes\n\nSome text about papers.\n\nMore text.\n", "NOTES.md")
+    assert result.records == []
+    reason = (
+        "it starts with a Markdown heading ('# My notes'), so it is notes, not a saved Daily Papers page; "
+        f"none of it was read. If it is a listing, save the whole page, header included; if not, {WHAT_TO_DO}"
+    )
+    assert [(str(r.origin), r.reason) for r in result.rejected] == [("NOTES.md:1", reason)]
+    assert result.warnings == [f"Listing 'NOTES.md' line 1: record rejected: {reason}."]
+
+
+def test_front_matter_and_text_without_a_page_header_are_refused():
+    front = read_file(b"\n---\ntitle: Notes\n---\n\nText.\n", "page.md")
+    assert [(str(r.origin), r.reason.split(";")[0]) for r in front.rejected] == [
+        ("page.md:2", "it starts with front matter ('---'), so it is a page of notes, not a saved Daily Papers page")
+    ]
+    prose = read_file(b"Some notes\n\nMore text here.\n", "notes.txt")
+    assert prose.records == []
+    assert prose.rejected[0].reason.startswith(
+        "its first line 'Some notes' is not a Daily Papers page header ('Daily Papers', 'Subscribe', a day "
+        "such as 'May 7') and it has no '• N authors' lines, so it does not look like a listing;"
+    )
+
+
+def test_listing_copied_without_its_header_is_known_by_its_metadata_lines():
+    result = read_file("A Title\n\nIts abstract.\n\n  • 2 authors\n·\nJan 2, 2024\n".encode(), "x.txt")
+    assert [(r.title, r.authors_count) for r in result.records] == [("A Title", 2)]
+    assert result.warnings == []
+
+
+def test_blocks_listing_whose_first_title_starts_with_subscriber_is_read_as_blocks():
+    text = (
+        "Daily Papers\n\nSubscriber Churn Prediction with Graphs\n\nWe predict churn.\n\n"
+        "  • 2 authors\n·\nJan 2, 2024\n\nSecond Title\n\nSecond abstract.\n"
+    )
+    result = read_listing(text, "x.txt")
+    assert result.layout == "blocks"
+    assert [(r.title, r.origin.line, r.authors_count) for r in result.records] == [
+        ("Subscriber Churn Prediction with Graphs", 3, 2),
+        ("Second Title", 11, None),
+    ]
+    assert result.rejected == result.warnings == []
+
+
+def test_subscribe_on_a_line_of_its_own_starts_the_lines_layout():
+    text = "Get trending papers in your email inbox!\nSubscribe\nSubscriber Churn\nAbstract one.\nT2\nA2.\n"
+    result = read_listing(text, "x.txt")
+    assert result.layout == "lines"
+    assert [(r.title, r.origin.line) for r in result.records] == [("Subscriber Churn", 3), ("T2", 5)]
+
+
+def test_metadata_read_as_titles_is_rejected_and_the_layout_called_wrong():
+    # Metadata lines in a lines-layout page: the page was not saved as the layout expects.
+    text = "SubscribeA Title\nIts abstract.\n• 2 authors\nJan 2, 2024\n"
+    result = read_listing(text, "x.txt")
+    assert [r.title for r in result.records] == ["A Title"]
+    assert [(str(r.origin), r.reason) for r in result.rejected] == [
+        (
+            "x.txt:3",
+            "its title '• 2 authors' is a metadata line (authors or a date), so the listing's layout was "
+            "misread; check that the file is a whole saved Daily Papers page",
+        )
+    ]
+    assert result.warnings == [
+        "Listing 'x.txt': 1 record has a metadata line for a title or abstract, so its layout was "
+        "probably misread (read as 'lines'). Check that it is a whole saved Daily Papers page, and report "
+        "the file if it is."
+    ]
+
+
+def test_a_title_that_is_a_word_and_a_number_is_no_date():
+    text = "Daily Papers\n\nTop 5\n\nFive things.\n\nGPT 4\n\nA model.\n"
+    result = read_listing(text, "x.txt")
+    assert [r.title for r in result.records] == ["Top 5", "GPT 4"]
+    assert result.rejected == []
+
+
+def test_a_second_page_pasted_into_a_blocks_listing_is_read():
+    page = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nDaily Papers\n\n{day}\n\n{title}\n\nAbstract.\n"
+    text = page.format(day="May 7", title="First") + "\n" + page.format(day="May 8", title="Second")
+    result = read_listing(text, "x.txt", year=2024)
+    assert [(r.title, r.origin.line, r.listed) for r in result.records] == [
+        ("First", 11, dt.date(2024, 5, 7)),
+        ("Second", 25, dt.date(2024, 5, 8)),
+    ]
+    assert result.rejected == []
+
+
+def test_a_second_page_pasted_into_a_lines_listing_is_read():
+    page = "Get trending papers in your email inbox!\nSubscribe{0}\nAbstract {0}.\n"
+    result = read_listing(page.format("First") + page.format("Second"), "x.txt")
+    assert [(r.title, r.origin.line) for r in result.records] == [("First", 2), ("Second", 5)]
+    assert result.rejected == []
+
+
+def test_counts_too_long_for_python_are_warnings_not_failures():
+    digits = "9" * 5000
+    text = f"Daily Papers\n\nT\n\nAbstract.\n\n  • {digits} authors\n·\nJan 2, 2024 {digits}\n"
+    result = read_listing(text, "x.txt")
+    assert [(r.title, r.authors_count, r.upvotes, r.published) for r in result.records] == [
+        ("T", None, None, dt.date(2024, 1, 2))
+    ]
+    shown = f"{digits[:20]}… (5000 digits)"
+    assert result.warnings == [
+        f"Listing 'x.txt' line 7: the author count {shown} is too large to be one; the paper is kept "
+        "without it. Check the line against the original page.",
+        f"Listing 'x.txt' line 9: the upvote count {shown} is too large to be one; the paper is kept "
+        "without it. Check the line against the original page.",
+    ]
+
+
+# ---------------------------------------------------------------- decoding
+
+
+def test_utf16_and_utf32_with_a_byte_order_mark_are_read():
+    text = "Daily Papers\r\n\r\nT\r\n\r\nAbstract é.\r\n"
+    for encoding in ("utf-16", "utf-32"):
+        result = read_file(text.encode(encoding), "x.txt")
+        assert [(r.title, r.abstract, r.origin.line) for r in result.records] == [("T", "Abstract é.", 3)]
+        assert result.warnings == []
+
+
+def test_utf16_without_a_byte_order_mark_says_how_to_resave():
+    result = read_file("Daily Papers\n\nT\n\nA.\n".encode("utf-16-le"), "x.txt")
+    assert result.warnings == [
+        "Could not read listing 'x.txt': it looks like UTF-16 text without a byte-order mark (every other "
+        "byte is NUL). Save the listing as UTF-8 text (in an editor's 'Save as', or with "
+        "`iconv -f UTF-16LE -t UTF-8`)."
+    ]
+
+
+def test_nul_bytes_past_the_start_are_replaced_and_warned_about_by_line():
+    data = b"Daily Papers\n\n" + b"x" * 5000 + b"\n\nAn ab\x00stract.\n"
+    result = read_file(data, "x.txt")
+    assert [r.abstract for r in result.records] == ["An ab\ufffdstract."]
+    assert result.warnings == [
+        "Listing 'x.txt' line 5: NUL bytes, which are not text, were replaced with '\ufffd'. "
+        "Re-save the file as UTF-8 to keep those characters."
+    ]
+
+
+def test_cr_line_ends_give_the_same_line_numbers_to_records_and_warnings():
+    data = b"Daily Papers\r\rT\r\rBad \xff byte.\r"
+    result = read_file(data, "x.txt")
+    assert [str(r.origin) for r in result.records] == ["x.txt:3"]
+    assert result.warnings[0].startswith("Listing 'x.txt' line 5: bytes that are not UTF-8 were replaced")
+
+
+def test_many_lines_with_bad_bytes_are_warned_about_ten_at_a_time():
+    data = b"Daily Papers\n\nT\n\n" + b"ok \xff\n" * 30 + b"x" * 5000
+    warnings = read_file(data, "x.txt").warnings
+    assert len(warnings) == 11
+    assert warnings[-1].startswith("Listing 'x.txt': 20 more lines have bytes that are not UTF-8 text")
+
+
+def test_repeated_byte_order_marks_are_all_removed():
+    text, _ = decode_listing(b"\xef\xbb\xbf\xef\xbb\xbf[]", "x.json")
+    assert text == "[]"
+
+
+# ---------------------------------------------------------------- the last resort
+
+
+def test_an_unexpected_error_on_one_record_rejects_only_that_record(monkeypatch: pytest.MonkeyPatch):
+    from generator import read_hf_api
+
+    real = read_hf_api._read_item
+
+    def failing(result, item, origin):  # type: ignore[no-untyped-def]
+        if item["paper"]["title"] == "Bad":
+            raise ValueError("boom")
+        real(result, item, origin)
+
+    monkeypatch.setattr(read_hf_api, "_read_item", failing)
+    text = '[\n{"paper": {"title": "Good", "summary": "A."}},\n{"paper": {"title": "Bad", "summary": "B."}}\n]'
+    result = read_file(text.encode(), "x.json")
+    assert [r.title for r in result.records] == ["Good"]
+    assert [(str(r.origin), r.reason) for r in result.rejected] == [
+        (
+            "x.json:3",
+            "reading it failed unexpectedly (ValueError: boom); this is a bug in topic-digest: please "
+            "report it with the listing",
+        )
+    ]
+
+
+def test_an_unexpected_error_on_a_whole_file_is_a_rejection_naming_it(monkeypatch: pytest.MonkeyPatch):
+    from generator import readers
+
+    def failing(text: str, name: str) -> None:
+        raise KeyError("x")
+
+    monkeypatch.setattr(readers, "read_atom", failing)
+    result = read_file(b"<feed/>", "x.xml")
+    assert result.records == []
+    assert result.warnings == [
+        "Listing 'x.xml' line 1: record rejected: reading it failed unexpectedly (KeyError: 'x'), so none "
+        "of it was read; this is a bug in topic-digest: please report it with the listing."
+    ]
+    monkeypatch.setattr(readers, "decode_listing", failing)
+    assert read_file(b"[]", "y.json").warnings == [
+        "Listing 'y.json': decoding it failed unexpectedly (KeyError: 'x'), so none of it was read; this "
+        "is a bug in topic-digest: please report it with the listing."
+    ]
+
+
+def test_an_unexpected_error_on_one_text_record_rejects_only_that_record(monkeypatch: pytest.MonkeyPatch):
+    from generator import readers
+
+    def failing(*args: object) -> None:
+        raise RuntimeError("metadata")
+
+    monkeypatch.setattr(readers, "_read_metadata", failing)
+    text = "Daily Papers\n\nFirst\n\nA.\n\n  • 2 authors\n\nSecond\n\nB.\n"
+    result = read_listing(text, "x.txt")
+    assert [r.title for r in result.records] == ["Second"]
+    assert [(str(r.origin), r.reason.split(";")[0]) for r in result.rejected] == [
+        ("x.txt:3", "reading it failed unexpectedly (RuntimeError: metadata)")
+    ]
