@@ -442,6 +442,19 @@ def _repo_segments(parts: list[str]) -> tuple[list[str], bool]:
     return kept, True
 
 
+def _without_git_suffix(name: str) -> str:
+    """Return a repository name without its clone suffixes ("name.git") and trailing dots.
+
+    Both go in one loop, so the name reads back as itself: "www..git" left
+    as "www." would lose its dot as sentence punctuation when read again.
+    """
+    while True:
+        stripped = name.removesuffix(".git").rstrip(".")
+        if stripped == name:
+            return name
+        name = stripped
+
+
 def _code_link(host: str, path: str, query: str) -> Link | None:
     parts = _segments(path)
     if len(parts) < 2 or parts[0].lower() in PLACEHOLDER_OWNERS:
@@ -460,9 +473,7 @@ def _code_link(host: str, path: str, query: str) -> Link | None:
     repo_parts, whole = _repo_segments(parts[:end])
     if len(repo_parts) < 2:
         return None
-    # "name.git" is the clone URL of "name"; a name left ending in a dot
-    # ("www..git") would lose that dot as sentence punctuation when read again.
-    repo_parts[-1] = (repo_parts[-1].removesuffix(".git") or repo_parts[-1]).rstrip(".")
+    repo_parts[-1] = _without_git_suffix(repo_parts[-1])
     if not _HAS_ALNUM.search(repo_parts[-1]):
         return None
     deep = parts[end:] if whole else []

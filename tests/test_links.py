@@ -490,4 +490,5 @@ def test_paper_links_put_metadata_first_and_add_arxiv_page():
 def test_a_name_left_ending_in_a_dot_by_git_suffix_removal_loses_the_dot() -> None:
     # Found by test_canonical_urls_extract_to_themselves: the link must read back as itself.
     assert extract_links("github.com/datasets/www..git") == [gh("datasets/www")]
+    assert extract_links("github.com/datasets/www..git.git") == [gh("datasets/www")]
     assert extract_links("https://github.com/a/..git") == []
