@@ -367,8 +367,8 @@ class PartIndex:
         lines = []
         for depth, node in enumerate(path):
             siblings = self.children[path[depth - 1] if depth else ""]
-            if depth and len(siblings) == 1:
-                continue  # a group with one subgroup says nothing new
+            if len(siblings) == 1:
+                continue  # a group with one subgroup (or a single year) says nothing new
             # The groups this part is in head the lines below (a year links its line on the main page).
             on_path = node == path[-1] or depth > 0
             links = [self.bold[s] if s == node and on_path else self.linked[s] for s in siblings]
