@@ -11,7 +11,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.config import load_config
 from generator.models import Paper
+from generator.pipeline import build_digest, load_sources, update_digest
 from generator.text import title_key
 from generator.paging import (
     ENTRY_WEIGHT, LINE_WEIGHT, Keys, Part, Paging, assign_pages, filing_key, split_groups,
@@ -310,3 +312,27 @@ def _reference_split(members: list[tuple[Paper, int]], limit: int) -> dict[str, 
 def test_split_groups_places_papers_as_the_plain_version_does(specs, limit):
     members = [(p, ENTRY_WEIGHT if i % 3 else LINE_WEIGHT) for i, p in enumerate(_papers(specs, 0))]
     assert split_groups(members, limit) == _reference_split(members, limit)
+
+
+def test_a_preview_update_falls_back_to_a_full_build_when_short_lines_move(tree):
+    """Topic b holds only short lines; when they pass its limit it splits, though no full entry moves."""
+    def listing(start: int, count: int, year: int) -> str:
+        return "".join(
+            json.dumps({"title": f"Alpha method {n}", "abstract": f"We add beta {n}.", "published": f"{year - n % 3}-05-01"}) + "\n"
+            for n in range(start, start + count)
+        )
+
+    root = tree({
+        "digest.yml": "title: T\nsources: [data/*.jsonl]\npage_size: 3\ntopics:\n"
+        "  - {id: a, title: A, match: [alpha]}\n  - {id: b, title: B, match: [beta]}\n",
+        "data/1.jsonl": listing(0, 30, 2024),
+        "data/2.jsonl": listing(30, 40, 2030),
+    })  # fmt: skip
+    config = load_config(root / "digest.yml")
+    sources, _ = load_sources(config)
+    before = build_digest(config, sources[:1])
+    assert not any(name.startswith("b/") for name in before.files)
+    exact = build_digest(config, sources)
+    assert any(name.startswith("b/") for name in exact.files)
+    assert all(exact.page_of[pid] == page for pid, page in before.page_of.items())
+    assert update_digest(before, sources) is None
