@@ -104,7 +104,7 @@ OVERRIDE_KEYS: dict[str, tuple[type | tuple[type, ...], bool, str]] = {
 }
 _TOPIC_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 # Generated pages that share the topic pages' folder.
-RESERVED_TOPIC_IDS = frozenset({"unsorted", "papers-with-code", "papers", "index"})
+RESERVED_TOPIC_IDS = frozenset({"unsorted", "papers-with-code", "papers", "index", "new"})
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -192,6 +192,12 @@ def parse_config(data: Any, path: Path) -> DigestConfig:
         problems.append(
             f"{where} line {_line(data, 'output')}: `output` must be a folder inside docs/, "
             f"not '{output}'."
+        )
+    page_size = data.get("page_size", 150)
+    if isinstance(page_size, int) and not isinstance(page_size, bool) and page_size < 1:
+        problems.append(
+            f"{where} line {_line(data, 'page_size')}: `page_size` must be at least 1, not {page_size}. "
+            "It is how many full entries a topic page holds (default 150)."
         )
     if problems:
         raise ConfigError("\n".join(problems))
