@@ -369,7 +369,7 @@ class PartIndex:
             siblings = self.children[path[depth - 1] if depth else ""]
             if len(siblings) == 1:
                 continue  # a group with one subgroup (or a single year) says nothing new
-            # The groups this part is in head the lines below (a year links its line on the main page).
+            # The groups this part is in are bold (they head the lines below), but a year links its line on the main page.
             on_path = node == path[-1] or depth > 0
             links = [self.bold[s] if s == node and on_path else self.linked[s] for s in siblings]
             lines.append(PartGroup(self.heading[path[depth - 1]] if depth else None, Markup(""), links))
