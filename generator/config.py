@@ -182,6 +182,12 @@ def parse_config(data: Any, path: Path) -> DigestConfig:
     if not isinstance(data, dict):
         raise ConfigError(f"'{where}' must be a mapping with at least `title:`.")
     _check_keys(data, TOP_LEVEL, where, "top level", problems)
+    page_size = data.get("page_size", 150)
+    if isinstance(page_size, int) and not isinstance(page_size, bool) and page_size < 1:
+        problems.append(
+            f"{where} line {_line(data, 'page_size')}: `page_size` must be at least 1, not {page_size}. "
+            "It is how many full entries a topic page holds (default 150)."
+        )
     sources = _parse_sources(data.get("sources"), where, problems)
     topics = _parse_topics(data.get("topics") or [], where, problems)
     overrides = _parse_overrides(data.get("overrides") or [], where, topics, problems)
@@ -192,12 +198,6 @@ def parse_config(data: Any, path: Path) -> DigestConfig:
         problems.append(
             f"{where} line {_line(data, 'output')}: `output` must be a folder inside docs/, "
             f"not '{output}'."
-        )
-    page_size = data.get("page_size", 150)
-    if isinstance(page_size, int) and not isinstance(page_size, bool) and page_size < 1:
-        problems.append(
-            f"{where} line {_line(data, 'page_size')}: `page_size` must be at least 1, not {page_size}. "
-            "It is how many full entries a topic page holds (default 150)."
         )
     if problems:
         raise ConfigError("\n".join(problems))

@@ -126,6 +126,6 @@ def test_an_invalid_parent_topic_is_not_also_called_missing(tree):
 def test_a_topic_cannot_take_the_new_pages_name_and_page_size_is_positive(tree):
     text = "title: T\npage_size: 0\ntopics:\n  - {id: new, title: New}\n"
     assert problems(tree, text) == [
-        "digest.yml line 4: topic id 'new' is reserved for a generated page. Choose another id.",
         "digest.yml line 2: `page_size` must be at least 1, not 0. It is how many full entries a topic page holds (default 150).",
+        "digest.yml line 4: topic id 'new' is reserved for a generated page. Choose another id.",
     ]

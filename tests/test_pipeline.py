@@ -9,7 +9,6 @@ import pytest
 
 from generator import parallel
 from generator.config import load_config
-from generator.paging import ENTRY_WEIGHT, LINE_WEIGHT
 from generator.pipeline import StageCache, build_digest, generate, load_digest, load_sources, update_digest
 
 from .conftest import PROJECT, copy_project
@@ -105,6 +104,8 @@ def test_no_fast_update_when_a_paper_goes_away_or_an_entry_moves():
     before = build_digest(config, sources[:-1])
     new = {p.id for p in exact.papers} - {p.id for p in before.papers}
     topic = next(p.topics[0] for p in exact.papers if p.id in new and p.topics)
+    from generator.paging import ENTRY_WEIGHT, LINE_WEIGHT
+
     # Short lines weigh on a page too: a page_size of entries that just holds them all.
     weight = sum(ENTRY_WEIGHT if p.topics[0] == topic else LINE_WEIGHT for p in before.papers if topic in p.topics)
     small = replace(config, page_size=-(-weight // ENTRY_WEIGHT))
