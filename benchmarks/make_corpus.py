@@ -1,6 +1,6 @@
 """Write a synthetic digest folder of N distinct papers for benchmarks.
 
-    python benchmarks/make_corpus.py N OUTDIR
+    python benchmarks/make_corpus.py N OUTDIR [--undated SHARE]
 
 OUTDIR gets mkdocs.yml, digest.yml and docs/index.md copied from the repository
 root and data/sources/ with listing files of 50-100 records each, in the
@@ -11,6 +11,12 @@ shuffled sentences, so deduplication never merges two of them. About 10 % of
 the records list an earlier paper again in a later file, as real listings do.
 Dates spread over three years. The same N always gives the same bytes, and
 paper i is the same paper whatever N is (only its date depends on N).
+
+With ``--undated SHARE`` (0 to 1) that share of the papers is undated: they go
+into listings of the blocks layout without metadata and without a listing day
+(layout 3), as saved pages often are, so they have no date at all. Which papers
+are undated depends only on their index and the share; SHARE 0 (the default)
+gives the same bytes as before the option existed.
 
 :func:`extra_listing` writes one more listing of new papers (the newest ones),
 for the incremental and live-preview measurements.
@@ -143,13 +149,15 @@ def _date_line(date: dt.date, upvotes: int | None) -> str:
     return f"{line} {upvotes}" if upvotes is not None else line
 
 
-def listing_text(day: dt.date, papers: list[Synthetic]) -> str:
-    """Render one listing in the blocks-with-metadata layout."""
+def listing_text(day: dt.date | None, papers: list[Synthetic]) -> str:
+    """Render one listing in the blocks-with-metadata layout, or without any date when day is None."""
     head = ["new", "Get trending papers in your email inbox!", "Subscribe", "Daily Papers",
-            "byAK and the research community", _date_line(day, None)]
-    blocks = head[:]
+            "byAK and the research community"]
+    blocks = head + ([_date_line(day, None)] if day else [])
     for paper in papers:
-        blocks += [paper.title, paper.abstract, f"  • {paper.authors} authors\n·\n{_date_line(paper.published, paper.upvotes)}"]
+        blocks += [paper.title, paper.abstract]
+        if day:
+            blocks.append(f"  • {paper.authors} authors\n·\n{_date_line(paper.published, paper.upvotes)}")
     return "\n\n".join(blocks) + "\n"
 
 
@@ -157,26 +165,35 @@ def _file_name(number: int, text: str) -> str:
     return f"{number:05d}_{hashlib.sha1(text.encode()).hexdigest()[:16]}.txt"
 
 
-def make_listings(n: int, bases: list[Base]) -> dict[str, str]:
+def is_undated(index: int, share: float) -> bool:
+    """Return whether paper `index` is undated in a corpus with that share of undated papers."""
+    return share > 0 and random.Random(f"{SEED}-undated-{index}").random() < share
+
+
+def make_listings(n: int, bases: list[Base], undated_share: float = 0.0) -> dict[str, str]:
     """Return {file name: listing text} for n distinct papers plus ~10 % repeats."""
     rng = random.Random(f"{SEED}-layout-{n}")
     dates = sorted(FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS)) for _ in range(n))
     papers = [make_paper(i, bases, dates[i]) for i in range(n)]
+    undated = [paper for paper in papers if is_undated(paper.index, undated_share)]
+    dated = [paper for paper in papers if not is_undated(paper.index, undated_share)]
     files: dict[str, str] = {}
-    start = 0
     number = 0
-    while start < n:
-        size = rng.randint(45, 90)
-        new = papers[start : start + size]
-        repeats = int(round(len(new) * REPEAT_SHARE)) if start else 0
-        again = [papers[rng.randrange(start)] for _ in range(repeats)]
-        records = new + again
-        rng.shuffle(records)
-        day = max(p.published for p in records)
-        text = listing_text(day, records)
-        files[_file_name(number, text)] = text
-        start += size
-        number += 1
+    # Repeats come from the same kind of listing, so an undated paper never gains a date.
+    for group, has_dates in ((dated, True), (undated, False)):
+        start = 0
+        while start < len(group):
+            size = rng.randint(45, 90)
+            new = group[start : start + size]
+            repeats = int(round(len(new) * REPEAT_SHARE)) if start else 0
+            again = [group[rng.randrange(start)] for _ in range(repeats)]
+            records = new + again
+            rng.shuffle(records)
+            day = max(p.published for p in records) if has_dates else None
+            text = listing_text(day, records)
+            files[_file_name(number, text)] = text
+            start += size
+            number += 1
     return files
 
 
@@ -196,10 +213,10 @@ def extra_listing(n: int, batch: int = 1, count: int = 50) -> tuple[str, str, li
     return f"99999_extra_{batch}.txt", text, [p.title for p in papers]
 
 
-def make_corpus(n: int, outdir: Path) -> int:
+def make_corpus(n: int, outdir: Path, undated_share: float = 0.0) -> int:
     """Write the digest folder for n papers into outdir; return the number of listing files."""
     bases = load_bases()
-    listings = make_listings(n, bases)
+    listings = make_listings(n, bases, undated_share)
     outdir.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "digest.yml"):
         shutil.copyfile(REPO / name, outdir / name)
@@ -218,8 +235,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", type=int, help="how many distinct papers")
     parser.add_argument("outdir", type=Path, help="the digest folder to write")
+    parser.add_argument("--undated", type=float, default=0.0, help="the share of papers without any date (0 to 1)")
     args = parser.parse_args(argv)
-    count = make_corpus(args.n, args.outdir)
+    if not 0 <= args.undated <= 1:
+        parser.error("--undated must be between 0 and 1")
+    count = make_corpus(args.n, args.outdir, args.undated)
     print(f"Wrote {args.n} papers in {count} listings to '{args.outdir}'.")
 
 

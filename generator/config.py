@@ -120,7 +120,7 @@ RESERVED_SITE_NAMES = {
     "index.html": "the home page has that name",
 }
 # Generated pages that share the topic pages' folder.
-RESERVED_TOPIC_IDS = frozenset({"unsorted", "papers-with-code", "papers", "index"})
+RESERVED_TOPIC_IDS = frozenset({"unsorted", "papers-with-code", "papers", "index", "new"})
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -198,6 +198,12 @@ def parse_config(data: Any, path: Path) -> DigestConfig:
     if not isinstance(data, dict):
         raise ConfigError(f"'{where}' must be a mapping with at least `title:`.")
     _check_keys(data, TOP_LEVEL, where, "top level", problems)
+    page_size = data.get("page_size", 150)
+    if isinstance(page_size, int) and not isinstance(page_size, bool) and page_size < 1:
+        problems.append(
+            f"{where} line {_line(data, 'page_size')}: `page_size` must be at least 1, not {page_size}. "
+            "It is how many full entries a topic page holds (default 150)."
+        )
     sources = _parse_sources(data.get("sources"), where, problems)
     topics = _parse_topics(data.get("topics") or [], where, problems)
     overrides = _parse_overrides(data.get("overrides") or [], where, topics, problems)

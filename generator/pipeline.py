@@ -381,6 +381,9 @@ def update_digest(
     page_of = renderer.paging.page_of
     if any(page_of[paper_id] != page for paper_id, page in previous.page_of.items()):
         return None
+    # A group can split for short lines alone, moving no full entry.
+    if renderer.paging.placed_on_new_pages(old, previous.files):
+        return None
     files = {**previous.files, **renderer.render_pages(), **renderer.render_site_pages()}
     return Digest(
         config, papers, renderer.matches, report, files, renderer.render_overview(),

@@ -27,7 +27,7 @@ from .escape import finalize, html_attr
 from .feeds import FEED_FOLDER, MAX_ENTRIES, FeedEntry, atom_feed
 from .models import Link, Paper
 from .parallel import map_parts, split
-from .paging import Paging, assign_pages, date_parts, newest_keys
+from .paging import UNDATED, Part, Paging, assign_pages, ordered_parts, split_groups
 from .search_index import SearchPage, SearchPaper
 from .topics import Match
 
@@ -46,9 +46,12 @@ CHART_FILE = "chart.svg"
 ALL_FEED = f"{FEED_FOLDER}/all.xml"
 OVERVIEW_MARKER = "<!-- digest:overview -->"
 LATEST_COUNT = 10
-# The New page shows whole listing days until it holds this many papers; the
-# papers-with-code table splits by year past this many rows (about 1 MB).
+# The New page shows whole listing days until it holds NEW_PAPERS_SHOWN
+# papers, and never more than NEW_PAPERS_MAX: a day that would pass it is
+# cut. The papers-with-code table splits (see paging.py) past
+# CODE_ROWS_PER_PAGE rows; a row is about 0.5 KB of HTML.
 NEW_PAPERS_SHOWN = 300
+NEW_PAPERS_MAX = 600
 CODE_ROWS_PER_PAGE = 1000
 RENDER_PARTS = 8  # runs of topic pages handed to the workers
 # The abstract shows this much before "Read more".
@@ -165,6 +168,23 @@ class PaperView:
         return [ref(paper_id, here) for paper_id in paper_ids if paper_id in by_id]
 
 
+@dataclass(frozen=True)
+class PartLink:
+    """A link in the list of a split group's pages; no href on the page it links from."""
+
+    title: Markup
+    href: Markup
+
+
+@dataclass(frozen=True)
+class PartGroup:
+    """One line of the "By date" list: a heading (a year, Undated, a month...) and the parts or groups in it."""
+
+    link: PartLink | None
+    anchor: Markup  # the heading's id on the main page, where parts link to it
+    pages: list[PartLink]
+
+
 @dataclass
 class TopicView:
     """A topic page: its entries in full and short lines for papers primary elsewhere."""
@@ -178,7 +198,7 @@ class TopicView:
     children: list[TopicView] = field(default_factory=list)
     parent: TopicView | None = None
     feed: Markup = Markup("")
-    parts: list[PaperRef] = field(default_factory=list)
+    parts: list[PartGroup] = field(default_factory=list)
     main: TopicView | None = None
     total: int = 0
 
@@ -206,10 +226,11 @@ class CodeRow:
 
 @dataclass(frozen=True)
 class ListingDay:
-    """Papers first listed on one day (the New page)."""
+    """Papers first listed on one day (the New page), and how many more that day listed than are shown."""
 
     day: str
     papers: list[PaperRef]
+    more: int = 0
 
 
 @dataclass(frozen=True)
@@ -295,6 +316,80 @@ def relative(target: str, here: str | None) -> str:
     return "../" * here.count("/") + target
 
 
+class PartIndex:
+    """The "By date" lists of the pages of a split group: its main page and its parts.
+
+    The main page lists every part, a line per year (and Undated). A part
+    lists only what surrounds it: every year, then the siblings of each group
+    it is in (the months of its year, the days of its month, the letters of
+    its day...), so its list stays short however many parts there are.
+    """
+
+    def __init__(self, parts: Sequence[Part], main: str) -> None:
+        self.parts = parts
+        self.main = main
+        self.leaves = {part.page: part for part in parts}
+        # Each group's subgroups in order ("" holds the years and "undated"), and its first part's page.
+        self.children: dict[str, list[str]] = defaultdict(list)
+        first: dict[str, str] = {}
+        for part in parts:
+            parent = ""
+            for key in part.path:
+                if key not in first:
+                    first[key] = part.page
+                    self.children[parent].append(key)
+                parent = key
+        # Every part sits in the same folder, so a link from one part to any
+        # other part, or to the main page, reads the same on every part: make
+        # each link once, not once per page that shows it.
+        here = parts[0].page
+        to_main = relative(main, here)
+        pages = {part.key: part.page for part in parts}
+        self.bold: dict[str, PartLink] = {}
+        self.linked: dict[str, PartLink] = {}
+        self.heading: dict[str, PartLink] = {}
+        for key, page in first.items():
+            node = Part(key, "")
+            label = Markup(node.level_label)
+            self.bold[key] = PartLink(label, Markup(""))
+            if len(node.path) == 1 and key not in pages:
+                # A year of many parts: its line on the main page.
+                self.linked[key] = PartLink(label, Markup(f"{to_main}#digest-part-{key}"))
+            else:
+                self.linked[key] = PartLink(label, Markup(relative(pages.get(key, page), here)))
+            self.heading[key] = PartLink(Markup(node.title), Markup(""))
+
+    def lines(self, here: str) -> list[PartGroup]:
+        """Return the list shown on page ``here``: the main page or one of the parts."""
+        if here == self.main:
+            return self._everything()
+        path = self.leaves[here].path
+        lines = []
+        for depth, node in enumerate(path):
+            siblings = self.children[path[depth - 1] if depth else ""]
+            if len(siblings) == 1:
+                continue  # a group with one subgroup (or a single year) says nothing new
+            # The groups this part is in are bold (they head the lines below), but a year links its line on the main page.
+            on_path = node == path[-1] or depth > 0
+            links = [self.bold[s] if s == node and on_path else self.linked[s] for s in siblings]
+            lines.append(PartGroup(self.heading[path[depth - 1]] if depth else None, Markup(""), links))
+        return lines
+
+    def _everything(self) -> list[PartGroup]:
+        groups: dict[str, list[Part]] = {}
+        for part in self.parts:
+            groups.setdefault(part.group, []).append(part)
+        lines = []
+        for group, members in groups.items():
+            name = Markup("Undated" if group == UNDATED else group)
+            if len(members) == 1:
+                lines.append(PartGroup(PartLink(name, Markup(relative(members[0].page, self.main))), Markup(""), []))
+            else:
+                pages = [PartLink(Markup(p.label), Markup(relative(p.page, self.main))) for p in members]
+                lines.append(PartGroup(PartLink(name, Markup("")), Markup(f"digest-part-{group}"), pages))
+        return lines
+
+
 def _date(paper: Paper) -> str:
     date = paper.published or paper.listed
     return date.isoformat() if date else ""
@@ -351,17 +446,14 @@ class Renderer:
 
     def line_page(self, topic_id: str, paper: Paper) -> str:
         """Return the page of a topic that shows a paper: its full entry or a short line."""
-        topic_id = topic_id if topic_id in self.topics else UNSORTED.id
-        if topic_id in self.paging.parts:
-            return f"{topic_page(topic_id).removesuffix('.md')}/{self.paging.part_key(topic_id, paper)}.md"
-        return topic_page(topic_id)
+        return self.paging.line_page(topic_id if topic_id in self.topics else UNSORTED.id, paper.id)
 
     def _pages_showing(self, paper_ids: Collection[str]) -> set[str]:
         """Return the pages that show or count any of the papers: theirs, and their topics' and parents' main pages."""
         pages: set[str] = set()
         for paper_id in paper_ids:
             paper = self.by_id[paper_id]
-            for topic_id in paper.topics or (UNSORTED.id,):
+            for topic_id in self.paging.topics_of(paper):
                 pages.add(self.line_page(topic_id, paper))
                 topic: str | None = topic_id
                 while topic:
@@ -390,22 +482,19 @@ class Renderer:
         parts: dict[str, TopicView] = {}
         for view in [*views.values(), unsorted]:
             split = self.paging.parts.get(view.id, [])
-            labels = {part.page: "Undated" if part.key == "undated" else part.key for part in split}
-            for page, label in labels.items():
-                parts[page] = TopicView(
-                    view.id, f"{view.title}: {label}", view.description, Markup(page),
+            for part in split:
+                parts[part.page] = TopicView(
+                    view.id, f"{view.title}: {part.title}", view.description, Markup(part.page),
                     main=view, feed=view.feed,
                 )
-            # The main page and every part link every part ("By date").
-            for page_view in [view, *(parts[page] for page in labels)]:
-                page_view.parts = [
-                    PaperRef(label, Markup(relative(page, str(page_view.page))))
-                    for page, label in labels.items()
-                ]
+            if split:
+                index = PartIndex(split, str(view.page))
+                for page_view in [view, *(parts[part.page] for part in split)]:
+                    page_view.parts = index.lines(str(page_view.page))
         self.part_views = list(parts.values())
         on_page = {str(view.page): view for view in [*views.values(), unsorted, *self.part_views]}
         for paper in self.papers:
-            for index, topic_id in enumerate(paper.topics or (UNSORTED.id,)):
+            for index, topic_id in enumerate(self.paging.topics_of(paper)):
                 views.get(topic_id, unsorted).total += 1
                 # The full entry is on the page paging chose; a short line on its part of the topic.
                 page = self.paging.page_of[paper.id] if index == 0 else self.line_page(topic_id, paper)
@@ -515,31 +604,33 @@ class Renderer:
         )
 
     def code_pages(self) -> dict[str, str]:
-        """Return the papers-with-code page, split by year (or month) past CODE_ROWS_PER_PAGE rows."""
+        """Return the papers-with-code page, split like a topic (see paging.py) past CODE_ROWS_PER_PAGE rows."""
         code_of = {
             paper.id: code
             for paper in self.papers
             if (code := next((link for link in paper.links if link.kind == "code"), None))
         }
         with_code = [paper for paper in self.papers if paper.id in code_of]
-        groups = {"": with_code}
-        if len(with_code) > CODE_ROWS_PER_PAGE:
-            parts, _ = date_parts(with_code, CODE_ROWS_PER_PAGE)
-            groups = {key: parts[key] for key in newest_keys(parts)}
-        stem = WITH_CODE_PAGE.removesuffix(".md")
-        pages = {key: f"{stem}/{key}.md" if key else WITH_CODE_PAGE for key in groups}
         template = self.env.get_template("with_code.md.j2")
-        files = {}
-        if "" not in groups:
-            parts_refs = [PaperRef(key, Markup(relative(pages[key], WITH_CODE_PAGE))) for key in groups]
-            files[WITH_CODE_PAGE] = template.render(
-                digest=self.digest, rows=[], parts=parts_refs, total=len(with_code), year=""
+        placed = split_groups([(paper, 1) for paper in with_code], CODE_ROWS_PER_PAGE)
+        if placed is None:
+            rows = [self._code_row(paper, code_of[paper.id], WITH_CODE_PAGE) for paper in with_code]
+            return {WITH_CODE_PAGE: template.render(digest=self.digest, rows=rows, parts=[], total=len(with_code), part="")}
+        stem = WITH_CODE_PAGE.removesuffix(".md")
+        parts = ordered_parts(placed.values(), stem)
+        on_page: dict[str, list[Paper]] = defaultdict(list)
+        for paper in with_code:
+            on_page[f"{stem}/{placed[paper.id]}.md"].append(paper)
+        index = PartIndex(parts, WITH_CODE_PAGE)
+        files = {
+            WITH_CODE_PAGE: template.render(
+                digest=self.digest, rows=[], parts=index.lines(WITH_CODE_PAGE), total=len(with_code), part=""
             )
-        for key, members in groups.items():
-            here = pages[key]
-            rows = [self._code_row(paper, code_of[paper.id], here) for paper in members]
-            files[here] = template.render(
-                digest=self.digest, rows=rows, parts=[], total=len(with_code), year=key
+        }
+        for part in parts:
+            rows = [self._code_row(paper, code_of[paper.id], part.page) for paper in on_page[part.page]]
+            files[part.page] = template.render(
+                digest=self.digest, rows=rows, parts=index.lines(part.page), total=len(with_code), part=part.title
             )
         return files
 
@@ -554,7 +645,7 @@ class Renderer:
         )
 
     def listing_days(self) -> list[ListingDay]:
-        """Return the newest listing days, newest first, up to about NEW_PAPERS_SHOWN papers."""
+        """Return the newest listing days, newest first, until NEW_PAPERS_SHOWN papers (the day past NEW_PAPERS_MAX cut)."""
         days: dict[str, list[Paper]] = defaultdict(list)
         for paper in self.papers:
             days[paper.listed.isoformat() if paper.listed else ""].append(paper)
@@ -564,8 +655,10 @@ class Renderer:
         for day in ordered:
             if count >= NEW_PAPERS_SHOWN:
                 break
-            shown.append(ListingDay(day, [self.ref(p.id, NEW_PAGE) for p in days[day]]))
-            count += len(days[day])
+            # A listing can hold thousands of papers, and "Listing day unknown" every undated one.
+            papers = days[day][: NEW_PAPERS_MAX - count]
+            shown.append(ListingDay(day, [self.ref(p.id, NEW_PAGE) for p in papers], len(days[day]) - len(papers)))
+            count += len(papers)
         return shown
 
     def chart(self) -> str:

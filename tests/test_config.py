@@ -164,3 +164,11 @@ def test_an_invalid_parent_topic_is_not_also_called_missing(tree):
     assert problems(tree, text) == [
         "digest.yml line 5: `min_score` in topic 'inference' must be a whole number, not text."
     ]
+
+
+def test_a_topic_cannot_take_the_new_pages_name_and_page_size_is_positive(tree):
+    text = "title: T\npage_size: 0\ntopics:\n  - {id: new, title: New}\n"
+    assert problems(tree, text) == [
+        "digest.yml line 2: `page_size` must be at least 1, not 0. It is how many full entries a topic page holds (default 150).",
+        "digest.yml line 4: topic id 'new' is reserved for a generated page. Choose another id.",
+    ]

@@ -106,8 +106,11 @@ def test_no_fast_update_when_a_paper_goes_away_or_an_entry_moves():
     before = build_digest(config, sources[:-1])
     new = {p.id for p in exact.papers} - {p.id for p in before.papers}
     topic = next(p.topics[0] for p in exact.papers if p.id in new and p.topics)
-    full = sum(1 for p in before.papers if p.topics[:1] == (topic,))
-    small = replace(config, page_size=full)
+    from generator.paging import ENTRY_WEIGHT, LINE_WEIGHT
+
+    # Short lines weigh on a page too: a page_size of entries that just holds them all.
+    weight = sum(ENTRY_WEIGHT if p.topics[0] == topic else LINE_WEIGHT for p in before.papers if topic in p.topics)
+    small = replace(config, page_size=-(-weight // ENTRY_WEIGHT))
     before = build_digest(small, sources[:-1])
     assert before.page_of[next(p.id for p in before.papers if p.topics[:1] == (topic,))] == f"{topic}.md"
     assert update_digest(before, sources) is None

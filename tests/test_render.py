@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import posixpath
+import random
+import re
 import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
 
 import feedparser
 
 from generator.chart import monthly_chart
+from generator.config import DigestConfig, Topic
 from generator.feeds import FeedEntry, atom_feed, build_time
 from generator.models import Link, Origin, Paper
-from generator.render import papers_json, relative, split_abstract
+from generator.render import Renderer, make_environment, papers_json, relative, split_abstract
 from generator.topics import Match
 
 
@@ -125,3 +131,141 @@ def test_chart_is_svg_with_a_text_alternative():
 def test_chart_without_dates():
     root = ET.fromstring(monthly_chart({}, [], "Empty"))
     assert root.find("{http://www.w3.org/2000/svg}desc").text == "No dated papers yet."
+
+
+# --- Paging in the rendered pages -------------------------------------------
+
+_HEADING = re.compile(r"^## .* \{: #([a-z0-9-]+) \}$", re.M)
+_LINK = re.compile(r"\]\(([^)#]*)(?:#[^)]*)?\)")
+
+
+def _renderer(papers: list[Paper], page_size: int = 2) -> Renderer:
+    topics = tuple(Topic(t, f"Topic {t.upper()}", f"About {t}.") for t in ("a", "b", "c"))
+    config = DigestConfig(title="Digest", path=Path("/nowhere/digest.yml"), topics=topics, page_size=page_size)
+    return Renderer(config, papers, {}, make_environment())
+
+
+def _corpus(count: int, seed: int) -> list[Paper]:
+    """Papers of every shape: dated or not, listed on a few days (one of them huge) or none, with code or not."""
+    rng = random.Random(seed)
+    syllables = ["ka", "lo", "mi", "snap", "3d", "über", "日本", "Ω", "ze", "a"]
+    papers = []
+    for i in range(count):
+        title = " ".join(rng.choice(syllables) for _ in range(rng.randint(1, 4))) + f" {i}"
+        date = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(700)) if rng.random() < 0.5 else None
+        listed = rng.choice([None, None, dt.date(2024, 5, 1), dt.date(2024, 5, 2), dt.date(2024, 4, 1)])
+        topics = tuple(rng.sample(["a", "b", "c"], rng.randint(0, 3)))
+        links = (Link(f"https://github.com/o/r{i}", "code", "GitHub", f"o/r{i}"),) if rng.random() < 0.6 else ()
+        papers.append(Paper(key=f"k{i}", id=f"p{i}", title=title, abstract="An abstract.", origins=(),
+                            published=date, listed=listed, topics=topics, links=links))  # fmt: skip
+    return papers
+
+
+def _target(link: str, here: str) -> str:
+    """Resolve a relative Markdown link from a generated page to a generated file name."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(here), link)) if link else here
+
+
+def _by_date(text: str) -> list[list[str]]:
+    """Return the links of each line of a page's "By date" list."""
+    if "**By date:**\n\n" not in text:
+        return []
+    block = text.split("**By date:**\n\n", 1)[1].split("\n\n", 1)[0]
+    assert all(line.startswith("- ") for line in block.splitlines())
+    return [_LINK.findall(line) for line in block.splitlines()]
+
+
+def test_every_page_kind_keeps_its_limit_and_every_part_is_linked(monkeypatch):
+    import generator.render as render
+
+    monkeypatch.setattr(render, "CODE_ROWS_PER_PAGE", 40)
+    monkeypatch.setattr(render, "NEW_PAPERS_SHOWN", 30)
+    monkeypatch.setattr(render, "NEW_PAPERS_MAX", 60)
+    papers = _corpus(1200, seed=3)
+    renderer = _renderer(papers, page_size=3)
+    files = renderer.render()
+    order = {paper.id: index for index, paper in enumerate(renderer.papers)}
+    entries: Counter[str] = Counter()
+    lines: Counter[tuple[str, str]] = Counter()
+    for name, text in files.items():
+        if not name.endswith(".md") or name.split("/")[0].removesuffix(".md") not in {"a", "b", "c", "unsorted"}:
+            continue
+        topic = name.split("/")[0].removesuffix(".md")
+        body, _, also = text.partition("## Also in this topic {: #digest-also-here }")
+        here = [pid for pid in _HEADING.findall(body)]
+        others = re.findall(r"^- \[.*\]\([^)]*#([a-z0-9-]+)\)", also, re.M)
+        # A full entry weighs 20 short lines; a page holds 3 entries' worth.
+        assert 20 * len(here) + len(others) <= 3 * 20, name
+        assert [order[pid] for pid in here] == sorted(order[pid] for pid in here), f"{name} is not newest first"
+        entries.update(here)
+        lines.update((topic, pid) for pid in others)
+    assert entries == Counter(paper.id for paper in papers)
+    expected_lines = Counter((t, p.id) for p in papers for t in p.topics[1:])
+    assert lines == expected_lines
+    code_pages = [name for name in files if name.startswith("papers-with-code")]
+    assert len(code_pages) > 10
+    rows = Counter(pid for name in code_pages for pid in re.findall(r"^\| .*\]\([^)]*#([a-z0-9-]+)\)", files[name], re.M))
+    assert rows == Counter(p.id for p in papers if p.links)
+    assert max(len(re.findall(r"^\| (?!Date|---)", files[name], re.M)) for name in code_pages) <= 40
+    new = files["new.md"]
+    assert len(re.findall(r"^- \[", new, re.M)) == 60
+    # Every "By date" link leads to a generated page; each main page lists all of its parts; a part lists few.
+    for main in ["a.md", "b.md", "c.md", "unsorted.md", "papers-with-code.md"]:
+        stem = main.removesuffix(".md")
+        parts = {name for name in files if name.startswith(f"{stem}/")}
+        assert parts, f"{main} did not split"
+        listed = {_target(link, main) for line in _by_date(files[main]) for link in line}
+        assert listed == parts
+        groups = len(_by_date(files[main]))
+        for part in parts:
+            index = _by_date(files[part])
+            # Every year (and Undated), then one line per level the part sits in: at most 37 siblings
+            # (26 letters, 10 digits and "other"; 31 days, 12 months), however many parts there are.
+            lines = files[part].split("**By date:**\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+            assert groups == 1 or len(lines[0].split(" · ")) == groups
+            assert all(len(line.split(" · ")) <= 37 for line in lines[1:])
+            assert {_target(link, part) for line in index for link in line} <= parts | {main}
+
+
+def test_a_part_lists_its_own_year_and_links_the_others_to_the_main_page():
+    papers = [
+        Paper(key=f"k{i}", id=f"p{i}", title=f"Paper {i}", abstract="A.", origins=(), topics=("a",),
+              published=dt.date(2024, 1 + i % 3, 1) if i < 6 else (dt.date(2023, 2, 1) if i < 8 else None))
+        for i in range(10)
+    ]  # fmt: skip
+    files = _renderer(papers, page_size=2).render_pages()
+    assert sorted(files) == ["a.md", "a/2023.md", "a/2024-01.md", "a/2024-02.md", "a/2024-03.md", "a/undated.md", "b.md", "c.md"]
+    assert (
+        "**By date:**\n\n"
+        "- **2024**{: #digest-part-2024 }: [03](a/2024-03.md) · [02](a/2024-02.md) · [01](a/2024-01.md)\n"
+        "- [2023](a/2023.md)\n"
+        "- [Undated](a/undated.md)\n\n"
+    ) in files["a.md"]
+    assert (
+        "**By date:**\n\n"
+        "- [2024](../a.md#digest-part-2024) · [2023](2023.md) · [Undated](undated.md)\n"
+        "- **2024**: [03](2024-03.md) · **02** · [01](2024-01.md)\n\n"
+    ) in files["a/2024-02.md"]
+    assert "# Topic A&#58; 2024-02\n" in files["a/2024-02.md"]
+    assert "**By date:**\n\n- [2024](../a.md#digest-part-2024) · **2023** · [Undated](undated.md)\n\n" in files["a/2023.md"]
+
+
+def test_the_new_page_cuts_a_huge_listing_day_and_the_unknown_day():
+    day = dt.date(2024, 5, 1)
+    papers = [Paper(key=f"k{i}", id=f"p{i}", title=f"Listed {i}", abstract="A.", origins=(), listed=day) for i in range(10)]
+    papers += [Paper(key=f"u{i}", id=f"u{i}", title=f"Unknown {i}", abstract="A.", origins=()) for i in range(900)]
+    renderer = _renderer(papers)
+    days = renderer.listing_days()
+    assert [(d.day, len(d.papers), d.more) for d in days] == [("2024-05-01", 10, 0), ("", 590, 310)]
+    new = renderer.render_site_pages()["new.md"]
+    assert "The 600 newest of 910 papers" in new
+    assert "\n310 more papers were listed on an unknown day; each is on its topic's page.\n" in new
+    huge = [Paper(key=f"k{i}", id=f"p{i}", title=f"Listed {i}", abstract="A.", origins=(), listed=day) for i in range(2000)]
+    (only,) = _renderer(huge).listing_days()
+    assert (only.day, len(only.papers), only.more) == ("2024-05-01", 600, 1400)
+    # Ordinary days stay whole: days are added until 300 papers are shown.
+    days_of_50 = [
+        Paper(key=f"k{i}", id=f"p{i}", title=f"Listed {i}", abstract="A.", origins=(), listed=day - dt.timedelta(days=i // 50))
+        for i in range(1000)
+    ]
+    assert [(len(d.papers), d.more) for d in _renderer(days_of_50).listing_days()] == [(50, 0)] * 6
