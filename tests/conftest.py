@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from generator import parallel
+
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).parent.parent
 
@@ -63,3 +65,32 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_digest(root, "build", "--strict", "--report", "report.json")
     assert result.returncode == 0, result.stderr
     return root
+
+
+@pytest.fixture
+def forked_pools(monkeypatch: pytest.MonkeyPatch) -> list[set[int]]:
+    """Record the worker pids of every pool the code forks; skip where workers cannot be forked.
+
+    A test that says it runs "in forked workers" asserts this list is not
+    empty, so it cannot pass by quietly running everything in one process.
+    """
+    if parallel.worker_count() < 2:
+        pytest.skip("this process cannot fork workers (one core, or threads running)")
+    pools: list[set[int]] = []
+    fork_pool = parallel._fork_pool
+
+    def recording(function, workers):  # type: ignore[no-untyped-def]
+        pool = fork_pool(function, workers)
+        pools.append({process.pid for process in pool._pool})
+        return pool
+
+    monkeypatch.setattr(parallel, "_fork_pool", recording)
+    return pools
+
+
+def assert_forked(pools: list[set[int]]) -> None:
+    """Assert that worker processes other than this one did the work."""
+    import os
+
+    assert pools, "no worker pool was forked"
+    assert all(pids and os.getpid() not in pids for pids in pools)

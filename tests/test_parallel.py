@@ -9,6 +9,8 @@ from generator.config import Topic
 from generator.models import Origin, Paper
 from generator.parallel import map_parts, split
 
+from .conftest import assert_forked
+
 
 def test_split_keeps_order_and_every_item():
     runs = split(range(10), 3)
@@ -17,9 +19,20 @@ def test_split_keeps_order_and_every_item():
     assert split([], 4) == [[]]
 
 
-def test_map_parts_returns_results_in_order():
+def test_map_parts_returns_results_in_order_from_forked_workers(forked_pools):
+    import os
+
     offset = 100  # read from the forked workers' copy of this frame
     assert map_parts(lambda n: n + offset, range(7), papers=parallel.MIN_PAPERS) == list(range(100, 107))
+    pids = map_parts(lambda n: os.getpid(), range(4), papers=parallel.MIN_PAPERS)
+    assert os.getpid() not in pids
+    assert_forked(forked_pools)
+
+
+def test_map_parts_runs_small_work_in_this_process():
+    import os
+
+    assert map_parts(lambda n: os.getpid(), range(4), papers=parallel.MIN_PAPERS - 1) == [os.getpid()] * 4
 
 
 def test_map_parts_raises_what_a_part_raises():
@@ -40,7 +53,7 @@ def _corpus(n: int) -> list[Paper]:
     return papers
 
 
-def test_relate_and_classify_are_the_same_in_workers(monkeypatch):
+def test_relate_and_classify_are_the_same_in_workers(monkeypatch, forked_pools):
     papers = _corpus(120)
     taxonomy = (
         Topic(id="kv", title="KV", match=("cache", "memory")),
@@ -51,11 +64,12 @@ def test_relate_and_classify_are_the_same_in_workers(monkeypatch):
     alone = (related.relate(papers, 5), topics.classify(papers, taxonomy))
     monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
     spread = (related.relate(papers, 5), topics.classify(papers, taxonomy))
+    assert_forked(forked_pools)
     assert spread == alone
     assert list(spread[0]) == list(alone[0])
 
 
-def test_the_whole_digest_is_the_same_built_by_workers(monkeypatch):
+def test_the_whole_digest_is_the_same_built_by_workers(monkeypatch, forked_pools):
     from generator.config import load_config
     from generator.pipeline import load_digest
 
@@ -64,18 +78,23 @@ def test_the_whole_digest_is_the_same_built_by_workers(monkeypatch):
     config = load_config(PROJECT / "digest.yml")
     monkeypatch.setattr(parallel, "MIN_PAPERS", 10**9)
     alone = load_digest(config)
+    forked_pools.clear()
     monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
-    if parallel.worker_count() < 2:
-        pytest.skip("one core: nothing runs in workers")
     spread = load_digest(config)
+    assert_forked(forked_pools)
     assert spread.files == alone.files
     assert spread.report.to_json() == alone.report.to_json()
 
 
-def test_background_gives_its_value_or_its_error_forked_or_not(monkeypatch):
+def test_background_gives_its_value_or_its_error_forked_or_not(monkeypatch, forked_pools):
+    import os
+
     values = list(range(5))  # read from the forked worker's copy of this frame
     for papers in (1, parallel.MIN_PAPERS):
         assert parallel.Background(lambda: [v * 2 for v in values], papers=papers).result() == [0, 2, 4, 6, 8]
+    assert parallel.Background(os.getpid, papers=1).result() == os.getpid()
+    assert parallel.Background(os.getpid, papers=parallel.MIN_PAPERS).result() != os.getpid()
+    assert_forked(forked_pools)
 
     def fail() -> None:
         raise ValueError("no index")

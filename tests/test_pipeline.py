@@ -13,7 +13,7 @@ from generator.config import load_config
 from generator.output import MANIFEST
 from generator.pipeline import StageCache, build_digest, generate, load_digest, load_sources, update_digest
 
-from .conftest import PROJECT, copy_project
+from .conftest import PROJECT, assert_forked, copy_project
 
 
 def test_a_warm_cache_builds_the_same_digest_as_a_cold_one():
@@ -117,8 +117,11 @@ def test_no_fast_update_when_a_paper_goes_away_or_an_entry_moves():
 
 
 @pytest.mark.parametrize("min_papers", [10**9, 1], ids=["in this process", "in forked workers"])
-def test_generate_writes_exactly_the_digests_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, min_papers: int):
+def test_generate_writes_exactly_the_digests_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, min_papers: int
+):
     """`digest generate` writes files where they are rendered; the result is what the in-memory digest holds."""
+    forked = request.getfixturevalue("forked_pools") if min_papers == 1 else None
     monkeypatch.setattr(parallel, "MIN_PAPERS", min_papers)
     root = copy_project(tmp_path)
     config = load_config(root / "digest.yml")
@@ -129,6 +132,8 @@ def test_generate_writes_exactly_the_digests_files(tmp_path: Path, monkeypatch: 
     (output / MANIFEST).write_text(json.dumps({"files": ["old-topic/2024.md"]}), encoding="utf-8")
     (output / "notes.md").write_text("# Mine\n", encoding="utf-8")
     report, written = generate(config)
+    if forked is not None:
+        assert_forked(forked)
     digest = load_digest(config)
     on_disk = {path.relative_to(output).as_posix(): path.read_text(encoding="utf-8") for path in output.rglob("*") if path.is_file()}
     assert on_disk == {**digest.files, "notes.md": "# Mine\n", MANIFEST: on_disk[MANIFEST]}
