@@ -14,9 +14,10 @@ from typing import NoReturn
 import click
 
 from . import scaffold
-from .config import CONFIG_NAME, ConfigError, DigestConfig, display_path, load_config
+from .config import CONFIG_NAME, DigestConfig, display_path, load_config
+from .errors import DigestError
 from .output import OutputError, check_file_target, describe, staged_site, write_file
-from .pipeline import STEPS, Digest, SourceError, check_generated, generate, load_digest
+from .pipeline import STEPS, Digest, check_generated, generate, load_digest
 from .stats import digest_stats, format_stats
 from .suggest import format_suggestions, suggest_phrases
 
@@ -88,7 +89,7 @@ def _load(digest_file: Path, quiet: bool = False) -> tuple[DigestConfig, Digest]
         config = load_config(digest_file)
         with _progress(quiet) as on_step:
             return config, load_digest(config, on_step=on_step)
-    except (ConfigError, SourceError) as error:
+    except DigestError as error:
         _fail(str(error))
 
 
@@ -234,7 +235,7 @@ def generate_command(digest_file: Path, verbose: bool, quiet: bool) -> None:
         config = load_config(digest_file)
         with _progress(quiet) as on_step:
             report, written = generate(config, on_step=on_step)
-    except (ConfigError, SourceError, OutputError) as error:
+    except DigestError as error:
         _fail(str(error))
     for message in report.warnings:
         click.echo(f"Warning: {message}", err=True)

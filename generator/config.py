@@ -9,11 +9,13 @@ from typing import Any
 
 import yaml
 
+from .errors import DigestError
+
 CONFIG_NAME = "digest.yml"
 DEFAULT_OUTPUT = "docs/digest"
 
 
-class ConfigError(Exception):
+class ConfigError(DigestError):
     """digest.yml cannot be used; the message lists every problem."""
 
 

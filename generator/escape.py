@@ -89,6 +89,11 @@ def md_text(text: str) -> Markup:
     return Markup(escaped)
 
 
+def html_text(text: str) -> Markup:
+    """Return text escaped for HTML that no Markdown parser reads (a feed's content, a page's banner), line breaks kept."""
+    return Markup(html.escape(str(text), quote=True))
+
+
 def html_attr(text: str) -> Markup:
     """Return text escaped for a double-quoted HTML attribute inside Markdown."""
     escaped = html.escape(" ".join(str(text).split()), quote=True)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+
+from .escape import html_text
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_FOLDER = "feeds"
@@ -64,9 +65,9 @@ def atom_feed(feed_id: str, title: str, subtitle: str, self_href: str, page_href
         for topic in item.topics:
             ET.SubElement(entry, f"{{{ATOM}}}category", term=topic)
         _text(entry, "summary", item.abstract)
-        body = f"<p>{html.escape(item.abstract)}</p>"
+        body = f"<p>{html_text(item.abstract)}</p>"
         if item.code:
-            body += f'<p>Code: <a href="{html.escape(item.code)}">{html.escape(item.code)}</a></p>'
+            body += f'<p>Code: <a href="{html_text(item.code)}">{html_text(item.code)}</a></p>'
         content = _text(entry, "content", body)
         content.set("type", "html")
     ET.indent(feed, space=" ")

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .config import display_path
+from .errors import DigestError
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ TEMPORARY_PREFIX = ".digest-"
 SHOWN_NAMES = 10
 
 
-class OutputError(Exception):
+class OutputError(DigestError):
     """Generated files cannot be written where they belong; the message says why and what to do."""
 
 

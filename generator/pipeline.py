@@ -19,6 +19,7 @@ from typing import ParamSpec, TypeVar
 
 from .config import DigestConfig, Source, Topic, display_path
 from .dedup import merge_records
+from .errors import DigestError
 from .links import paper_links
 from .mentions import find_mentions
 from .models import Link, Paper, Record, Rejection
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 LINK_PARTS = 4  # runs of papers whose links forked workers find
 
 
-class SourceError(Exception):
+class SourceError(DigestError):
     """The sources named in digest.yml cannot be found."""
 
 

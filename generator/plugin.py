@@ -18,13 +18,14 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from .config import ConfigError, Topic, display_path, load_config
+from .config import Topic, display_path, load_config
+from .errors import DigestError
 from .nav import digest_nav
 from .output import OutputError, check_file_target, folder_in_docs, owned_in_docs, write_file, write_site_folder
 from .parallel import Background
 from .search_index import FOLDER as SEARCH_FOLDER
 from .pipeline import (
-    Digest, SourceError, StageCache, check_generated, load_digest, output_folder, source_folder, write_generated,
+    Digest, StageCache, check_generated, load_digest, output_folder, source_folder, write_generated,
 )
 from .preview import (
     TRIGGER, GeneratedFile, PreviewState, Watches, add_banner, nav_labels, problem_banner, signature, start_build,
@@ -107,7 +108,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.watch_paths = [digest_file]
         try:
             self._load(config, root, digest_file)
-        except (ConfigError, SourceError, OutputError) as error:
+        except DigestError as error:
             if not self.serving:
                 raise PluginError(str(error)) from None
             # The preview keeps going: the last good build (or the hand-written

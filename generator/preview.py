@@ -19,7 +19,6 @@ MkDocs already watches as part of docs/.
 from __future__ import annotations
 
 import hashlib
-import html
 import os
 import re
 import time
@@ -31,6 +30,8 @@ from typing import Any
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import clean_directory
 from mkdocs.utils.meta import get_data
+
+from .escape import html_text
 
 # An ATX (`# Title`) or setext (`Title` over `===`) first-level heading.
 FIRST_HEADING = re.compile(r"^(?:#[ \t]+(.+?)[ \t#]*|(\S.*)\n=+[ \t]*)$", re.MULTILINE)
@@ -133,7 +134,7 @@ def problem_banner(problem: str, last_good: bool) -> str:
         f"<strong>topic-digest could not rebuild the digest.</strong> {shown} Fix the problem and save; "
         "the page reloads by itself."
         '<pre style="margin:.5em 0 0;white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.4 monospace;'
-        f'background:none;color:inherit">{html.escape(problem, quote=True)}</pre></div>'
+        f'background:none;color:inherit">{html_text(problem)}</pre></div>'
     )
 
 

@@ -11,6 +11,7 @@ import functools
 import heapq
 import posixpath
 import re
+import traceback
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,8 @@ import jinja2
 from markupsafe import Markup
 
 from .chart import monthly_chart
-from .config import DigestConfig, Topic
+from .config import DigestConfig, Topic, display_path
+from .errors import TemplateError
 from .escape import finalize, html_attr
 from .feeds import FEED_FOLDER, MAX_ENTRIES, FeedEntry, atom_feed
 from .models import Link, Paper
@@ -253,10 +255,58 @@ class DigestView:
         return round(100 * self.with_code / self.paper_count) if self.paper_count else 0
 
 
+class _Template(jinja2.Template):
+    """A template whose every rendering error is a TemplateError naming the template file and line."""
+
+    def render(self, *args: object, **kwargs: object) -> str:
+        try:
+            return super().render(*args, **kwargs)
+        except TemplateError:
+            raise
+        except Exception as error:  # noqa: BLE001 - a curator's template can fail in any way
+            raise TemplateError(_template_problem(error, self.name)) from None
+
+
+class _Environment(jinja2.Environment):
+    """The Jinja environment of the digest: a template that cannot be loaded is a TemplateError."""
+
+    template_class = _Template
+
+    def get_template(self, name: str | jinja2.Template, *args: object, **kwargs: object) -> jinja2.Template:  # type: ignore[override]
+        try:
+            return super().get_template(name, *args, **kwargs)  # type: ignore[arg-type]
+        except jinja2.TemplateError as error:
+            if args or kwargs.get("parent"):
+                raise  # an include: the including template's render names its file and line
+            raise TemplateError(_template_problem(error, str(name))) from None
+
+
+def _template_problem(error: Exception, name: str) -> str:
+    """Say which template file and line failed, why, and what to do."""
+    filename, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if line is None:
+        # Jinja rewrites tracebacks so that a template's frames carry its file and line.
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
+        if frames:
+            filename, line = frames[-1].filename, frames[-1].lineno
+    if isinstance(error, jinja2.TemplateNotFound):
+        problem = f"the template '{error.name}' does not exist"
+    else:
+        problem = getattr(error, "message", None) or str(error) or type(error).__name__
+    where = f"'{display_path(Path(filename))}'" if filename else f"'{name}'"
+    if line:
+        where += f" line {line}"
+    if filename and Path(filename).resolve().is_relative_to(PACKAGE_TEMPLATES.resolve()):
+        advice = "This is a bug in topic-digest's bundled template: please report it."
+    else:
+        advice = "Fix the template, or delete your copy in templates/ to use the bundled one."
+    return f"Template {where}: {problem}. {advice}"
+
+
 def make_environment(extra_dirs: list[Path] | None = None) -> jinja2.Environment:
     """Return the Jinja environment: user templates first, then the bundled ones."""
     search = [str(d) for d in (extra_dirs or []) if d.is_dir()] + [str(PACKAGE_TEMPLATES)]
-    return jinja2.Environment(
+    return _Environment(
         loader=jinja2.FileSystemLoader(search),
         # Each build makes its own environment, so an edited template is still
         # read by the next build; within a build, checking the file's time again

@@ -269,3 +269,51 @@ def test_the_new_page_cuts_a_huge_listing_day_and_the_unknown_day():
         for i in range(1000)
     ]
     assert [(len(d.papers), d.more) for d in _renderer(days_of_50).listing_days()] == [(50, 0)] * 6
+
+
+BROKEN_TEMPLATES = {
+    "syntax": ("topic.md.j2", "# {{ topic.title }\n", "templates/topic.md.j2' line 1: unexpected '}'"),
+    "unknown value": ("topic.md.j2", "\n# {{ topic.nope }}\n", "templates/topic.md.j2' line 2: 'generator.render.TopicView object' has no attribute 'nope'"),
+    "missing include": ("topic.md.j2", '{% include "x.j2" %}\n', "templates/topic.md.j2' line 1: the template 'x.j2' does not exist"),
+    "failing include": ("_entry.md.j2", "{{ paper.title.nope }}\n", "templates/_entry.md.j2' line 1:"),
+    "python error": ("overview.md.j2", "{{ 1 // 0 }}\n", "templates/overview.md.j2' line 1: integer division or modulo by zero"),
+}
+
+
+def test_a_broken_template_is_a_message_naming_its_file_and_line(tmp_path: Path):
+    from .conftest import run_digest
+
+    assert run_digest(tmp_path, "new", "d").returncode == 0
+    root = tmp_path / "d"
+    (root / "templates").mkdir()
+    for name, text, expected in BROKEN_TEMPLATES.values():
+        for old in (root / "templates").iterdir():
+            old.unlink()
+        (root / "templates" / name).write_text(text, encoding="utf-8")
+        # `digest generate` writes no home page, so only the others render the overview.
+        for command in (["build"], ["check"]) + ((["generate"],) if name != "overview.md.j2" else ()):
+            result = run_digest(root, *command)
+            assert result.returncode == 1, (name, command, result.stderr)
+            assert "Traceback" not in result.stderr
+            assert expected in result.stderr, (command, result.stderr)
+            assert "Fix the template, or delete your copy in templates/ to use the bundled one." in result.stderr
+    assert not (root / "site").exists()
+
+
+def test_an_error_in_a_bundled_template_asks_for_a_bug_report(tmp_path: Path):
+    from generator.errors import TemplateError
+
+    environment = make_environment([])
+    try:
+        environment.get_template("no-such.md.j2")
+    except TemplateError as error:
+        assert str(error).startswith("Template 'no-such.md.j2': the template 'no-such.md.j2' does not exist.")
+    else:
+        raise AssertionError("no TemplateError")
+    topic = environment.get_template("topic.md.j2")
+    try:
+        topic.render()
+    except TemplateError as error:
+        assert "please report it" in str(error) and "topic.md.j2' line" in str(error)
+    else:
+        raise AssertionError("no TemplateError")
