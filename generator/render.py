@@ -56,6 +56,8 @@ NEW_PAPERS_SHOWN = 300
 NEW_PAPERS_MAX = 600
 CODE_ROWS_PER_PAGE = 1000
 RENDER_PARTS = 8  # runs of topic pages handed to the workers
+# An entry lists at most this many of the papers that mention it, newest first.
+MAX_MENTIONED_BY = 20
 # The abstract shows this much before "Read more".
 SUMMARY_CHARS = 280
 _SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -150,8 +152,19 @@ class PaperView:
         return self._refs(self._paper.mentions)
 
     @functools.cached_property
+    def _mentioned_by(self) -> list[str]:
+        by_id = self._renderer.by_id
+        return sorted(self._renderer.mentioned_by.get(self._paper.id, []), key=lambda pid: _newest_first(by_id[pid]))
+
+    @functools.cached_property
     def mentioned_by(self) -> list[PaperRef]:
-        return self._refs(sorted(self._renderer.mentioned_by.get(self._paper.id, [])))
+        """The newest MAX_MENTIONED_BY papers that mention this one: a famous method is mentioned by thousands."""
+        return self._refs(self._mentioned_by[:MAX_MENTIONED_BY])
+
+    @property
+    def mentioned_by_more(self) -> int:
+        """How many more papers mention this one than mentioned_by shows."""
+        return max(0, len(self._mentioned_by) - MAX_MENTIONED_BY)
 
     @functools.cached_property
     def why(self) -> str:

@@ -317,3 +317,19 @@ def test_an_error_in_a_bundled_template_asks_for_a_bug_report(tmp_path: Path):
         assert "please report it" in str(error) and "topic.md.j2' line" in str(error)
     else:
         raise AssertionError("no TemplateError")
+
+
+def test_an_entry_lists_the_newest_of_many_papers_that_mention_it():
+    famous = Paper(key="famous", id="famous", title="LoRA: Low-Rank Adaptation", abstract="A.", origins=(), topics=("a",))
+    citing = [
+        Paper(key=f"c{i:02d}", id=f"c{i:02d}", title=f"Citing {i:02d}", abstract="We use LoRA.", origins=(),
+              topics=("b",), published=dt.date(2024, 1, 1) + dt.timedelta(days=i), mentions=("famous",))
+        for i in range(25)
+    ]  # fmt: skip
+    files = _renderer([famous, *citing], page_size=100).render()
+    entry = files["a.md"]
+    refs = re.search(r"\*\*Mentioned by:\*\* (.*)", entry)
+    assert refs is not None
+    shown = re.findall(r"\[Citing (\d+)\]", refs[1])
+    assert shown == [f"{i:02d}" for i in range(24, 4, -1)]  # the 20 newest, newest first
+    assert refs[1].endswith(" and 5 more")
