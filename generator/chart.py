@@ -13,6 +13,10 @@ HEIGHT = 180
 LEFT = 36
 TOP = 12
 LEGEND_ROW = 18
+# The chart draws at most the last ten years of months: one stray date in
+# year 1 would otherwise make it 24,000 bars wide. The table beside it on
+# the home page still lists every month.
+MAX_MONTHS = 120
 
 
 def monthly_chart(
@@ -23,7 +27,8 @@ def monthly_chart(
     ``counts`` maps "YYYY-MM" to {series id: papers}; ``series`` lists (id, label)
     in stacking order. Series past the palette are drawn together as "Other".
     """
-    months = _all_months(sorted(counts))
+    months = _all_months(sorted(counts))[-MAX_MONTHS:]
+    earlier = sum(sum(c.values()) for month, c in counts.items() if months and month < months[0])
     shown = series[: len(PALETTE)]
     colours = {sid: PALETTE[i] for i, (sid, _) in enumerate(shown)}
     peak = max((sum(counts.get(m, {}).values()) for m in months), default=0) or 1
@@ -36,7 +41,7 @@ def monthly_chart(
         f'width="{width}" height="{height}" role="img" aria-labelledby="chart-title chart-desc" '
         f'font-family="sans-serif" font-size="10">',
         f'<title id="chart-title">{escape(title)}</title>',
-        f'<desc id="chart-desc">{escape(_describe(counts, months))}</desc>',
+        f'<desc id="chart-desc">{escape(_describe(counts, months, earlier))}</desc>',
         f'<line x1="{LEFT}" y1="{TOP + HEIGHT}" x2="{width - GAP}" y2="{TOP + HEIGHT}" stroke="#888"/>',
         f'<text x="{LEFT - 4}" y="{TOP + 4}" text-anchor="end">{peak}</text>',
         f'<text x="{LEFT - 4}" y="{TOP + HEIGHT}" text-anchor="end">0</text>',
@@ -88,12 +93,16 @@ def _all_months(months: list[str]) -> list[str]:
     return result
 
 
-def _describe(counts: dict[str, dict[str, int]], months: list[str]) -> str:
+def _describe(counts: dict[str, dict[str, int]], months: list[str], earlier: int) -> str:
     if not months:
         return "No dated papers yet."
-    total = sum(sum(c.values()) for c in counts.values())
+    total = sum(sum(counts.get(m, {}).values()) for m in months)
     busiest = max(months, key=lambda m: sum(counts.get(m, {}).values()))
-    return (
+    text = (
         f"{total} dated papers from {months[0]} to {months[-1]}; "
         f"the busiest month is {busiest} with {sum(counts[busiest].values())} papers."
     )
+    if earlier:
+        many = earlier != 1
+        text += f" {earlier} paper{'s' if many else ''} dated before {months[0]} {'are' if many else 'is'} not drawn."
+    return text

@@ -333,3 +333,14 @@ def test_an_entry_lists_the_newest_of_many_papers_that_mention_it():
     shown = re.findall(r"\[Citing (\d+)\]", refs[1])
     assert shown == [f"{i:02d}" for i in range(24, 4, -1)]  # the 20 newest, newest first
     assert refs[1].endswith(" and 5 more")
+
+
+def test_the_chart_draws_at_most_ten_years_however_old_a_stray_date():
+    from generator.chart import MAX_MONTHS
+
+    counts = {"0001-01": {"a": 1}, "2023-05": {"a": 2}, "2024-06": {"a": 3}}
+    svg = monthly_chart(counts, [("a", "A")], "Chart")
+    root = ET.fromstring(svg)
+    assert int(root.get("width")) <= 36 + MAX_MONTHS * 24 + 6
+    desc = root.find("{http://www.w3.org/2000/svg}desc").text
+    assert "5 dated papers from 2014-07 to 2024-06" in desc and "1 paper dated before 2014-07 is not drawn" in desc
