@@ -12,6 +12,8 @@ import yaml
 from .errors import DigestError
 
 CONFIG_NAME = "digest.yml"
+# More related papers than this would only bury the best ones (and grow every entry).
+MAX_RELATED = 20
 DEFAULT_OUTPUT = "docs/digest"
 
 
@@ -205,6 +207,12 @@ def parse_config(data: Any, path: Path) -> DigestConfig:
         problems.append(
             f"{where} line {_line(data, 'page_size')}: `page_size` must be at least 1, not {page_size}. "
             "It is how many full entries a topic page holds (default 150)."
+        )
+    related = data.get("related", 5)
+    if isinstance(related, int) and not isinstance(related, bool) and not 0 <= related <= MAX_RELATED:
+        problems.append(
+            f"{where} line {_line(data, 'related')}: `related` must be from 0 to {MAX_RELATED}, not {related}. "
+            "It is how many related papers each entry lists (default 5; 0 lists none)."
         )
     sources = _parse_sources(data.get("sources"), where, problems)
     topics = _parse_topics(data.get("topics") or [], where, problems)
@@ -443,6 +451,12 @@ def _parse_overrides(
                         f"{where} line {_line(item, key)}: override for '{item['paper']}' "
                         f"names topic '{topic_id}', which is not a topic id."
                     )
+        for key, what in (("hide", "the reason the paper is left out (the report keeps it)"), ("title", "the title to show")):
+            if isinstance(item.get(key), str) and not item[key].strip():
+                problems.append(
+                    f"{where} line {_line(item, key)}: override for '{item['paper']}' has an empty `{key}`; "
+                    f"give {what}, or remove the key."
+                )
         overrides.append(
             Override(
                 paper=item["paper"],

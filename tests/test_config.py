@@ -172,3 +172,19 @@ def test_a_topic_cannot_take_the_new_pages_name_and_page_size_is_positive(tree):
         "digest.yml line 2: `page_size` must be at least 1, not 0. It is how many full entries a topic page holds (default 150).",
         "digest.yml line 4: topic id 'new' is reserved for a generated page. Choose another id.",
     ]
+
+
+def test_related_is_bounded_and_overrides_never_take_an_empty_hide_or_title(tmp_path):
+    path = tmp_path / "digest.yml"
+    path.write_text(
+        "title: T\nrelated: 100000\noverrides:\n  - paper: p\n    hide: ''\n  - paper: q\n    title: '  '\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    message = str(error.value)
+    assert "digest.yml line 2: `related` must be from 0 to 20, not 100000." in message
+    assert "digest.yml line 5: override for 'p' has an empty `hide`; give the reason" in message
+    assert "digest.yml line 7: override for 'q' has an empty `title`; give the title to show" in message
+    path.write_text("title: T\nrelated: 0\n", encoding="utf-8")
+    assert load_config(path).related == 0
