@@ -19,7 +19,9 @@ class _CleanTable(dict[int, str | None]):
     """A str.translate table, filled on first sight of each character.
 
     Control characters and line separators become spaces; format characters
-    (zero-width, bidi marks), surrogates and private-use characters go.
+    (zero-width, bidi marks), surrogates, private-use characters and
+    noncharacters (U+FDD0..U+FDEF and every U+xFFFE, U+xFFFF, which XML
+    forbids, so a feed holding one would not parse) go.
     """
 
     def __missing__(self, code: int) -> str | None:
@@ -28,10 +30,14 @@ class _CleanTable(dict[int, str | None]):
         value: str | None = char
         if category in ("Cc", "Zl", "Zp"):
             value = " "
-        elif category in ("Cf", "Cs", "Co") or _INVISIBLE.match(char):
+        elif category in ("Cf", "Cs", "Co") or _INVISIBLE.match(char) or _is_noncharacter(code):
             value = None
         self[code] = value
         return value
+
+
+def _is_noncharacter(code: int) -> bool:
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
 
 
 _CLEAN = _CleanTable()

@@ -109,3 +109,14 @@ def test_slugify_never_leads_with_dots():
 
 def test_unique_slugs_adds_suffixes_in_order():
     assert unique_slugs(["a", "b", "a", "a"]) == ["a", "b", "a-2", "a-3"]
+
+
+def test_noncharacters_go_so_feeds_stay_well_formed_xml():
+    import xml.etree.ElementTree as ET
+
+    from generator.feeds import FeedEntry, atom_feed
+
+    title = clean_text("Bad \uffff Char \ufffe here \ufdd0 and \U0010ffff end")
+    assert title == "Bad Char here and end"
+    feed = atom_feed("all", "T", "", "all.xml", "../", [FeedEntry("p", title, clean_text("x\U0001fffe y"), "../p/", None, None, ())])
+    ET.fromstring(feed.encode("utf-8"))
