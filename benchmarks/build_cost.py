@@ -32,7 +32,9 @@ package's layout.
 At --profile-size (default 20000): `python -m cProfile` of `mkdocs build` in
 the digest folder (the `digest` plugin runs the whole pipeline, as in `digest
 build`, whose fast exit would lose the profile) and of the anchor, summarised
-by profile_areas.py.
+by profile_areas.py. Both are pinned to one core (taskset): with one core the
+digest runs its forked workers' parts (topic pages, search index) in the main
+process, where the profiler sees them, instead of showing them as waiting.
 
 Results go to ROOT/build-cost-<label>.json and benchmarks/build_cost-<label>.json
 (the raw runs, kept so a later run can be compared with them), and a section
@@ -193,10 +195,14 @@ def run_profile(root: Path, n: int, top: int) -> dict[str, Any]:
         anchor_site.write_anchor(folder, anchor, anchor_site.load_papers(folder))
     out: dict[str, Any] = {"n": n}
     for side, cwd in (("digest", folder), ("anchor", anchor)):
+        out[side] = {}
         path = root / f"profile-{side}-{n}.prof"
-        result = timed([sys.executable, "-m", "cProfile", "-o", str(path), str(BIN / "mkdocs"), "build", "-q"], cwd)
+        # On one core the digest runs its workers' parts in this process, where the profiler sees them.
+        pin = ["taskset", "-c", str(min(os.sched_getaffinity(0)))] if shutil.which("taskset") else []
+        result = timed([*pin, sys.executable, "-m", "cProfile", "-o", str(path), str(BIN / "mkdocs"), "build", "-q"], cwd)
+        out[side]["pinned"] = bool(pin)
         summary = profile_areas.summarise(path, top)
-        out[side] = {
+        out[side] |= {
             "seconds": result["seconds"],
             "load": result["load"],
             "total": summary.total,
@@ -429,15 +435,17 @@ def render(data: dict[str, Any], baseline: dict[str, Any] | None) -> str:
             f"### Profile at {n:,} papers",
             "",
             f"`python -m cProfile` of `mkdocs build` in the digest folder (the `digest` plugin runs the whole",
-            f"pipeline, as in `digest build`): {d['seconds']:.1f} s wall under the profiler, {d['total']:.1f} s profiled",
+            f"pipeline, as in `digest build`)"
+            + (", pinned to one core so the digest does its workers' parts in the profiled process" if d.get("pinned") else "")
+            + f": {d['seconds']:.1f} s wall under the profiler, {d['total']:.1f} s profiled",
             f"in the main process (load {d['load']:.1f} before it)"
             + (f"; of the hand-made site: {a['seconds']:.1f} s wall, {a['total']:.1f} s profiled (load {a['load']:.1f})." if a else "."),
             "Summarised by `benchmarks/profile_areas.py` (its docstring says how areas are told apart).",
             "The profiler adds a cost per Python call, so call-heavy code looks somewhat bigger than it is;",
-            "work in forked workers shows only as waiting for them.",
+            "work in forked workers (none when pinned to one core) shows only as waiting for them.",
             "",
             "Time inside each area (callees included; areas overlap: inline patterns, md_in_html and the",
-            "HTML parser are inside Python-Markdown, and the HTML parser calls md_in_html's handlers):",
+            "HTML parser are inside converting pages, and the HTML parser calls md_in_html's handlers):",
             "",
             *_share_table(profile, "inside"),
             "",

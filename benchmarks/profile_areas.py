@@ -19,7 +19,8 @@ Two views, because they answer different questions:
   helpers: their time is charged to the code that called them (in
   proportion to the time each caller spent in them), so ``re.match`` called
   by an inline pattern counts as inline patterns and Jinja2's runtime called
-  by a Material template counts as theme templates. File IO builtins
+  by a Material template counts as theme templates; so is Python-Markdown's
+  util.py, whose Registry lookups belong to the processor loop calling them. File IO builtins
   (open, read, write, stat, remove) and waiting for forked workers (fork,
   lock waits) are areas of their own.
 
@@ -58,7 +59,7 @@ HELPER_PACKAGES = ("jinja2", "markupsafe")
 
 INLINE = "Python-Markdown: inline patterns"
 MD_IN_HTML = "Python-Markdown: md_in_html"
-HTML_PARSER = "Python-Markdown: HTML parser"
+HTML_PARSER = "HTML parser (html.parser)"
 TOC = "Python-Markdown: toc"
 MARKDOWN_OTHER = "Python-Markdown: other (block parser, attr_list, tables, serializer)"
 MKDOCS_PAGES = "MkDocs: pages, links and anchors (structure/)"
@@ -139,6 +140,9 @@ def area(func: Func) -> str | None:
             return HTML_PARSER
         return None if resolved.startswith(STDLIB) else UNKNOWN
     top = path.split("/", 1)[0]
+    if path == "markdown/util.py":
+        # Its Registry is the lookup every processor loop goes through (the inline loop most).
+        return None
     if top == "markdown":
         if path.endswith("inlinepatterns.py") or (
             path.endswith("treeprocessors.py") and _qualnames(filename).get(line, "").startswith("InlineProcessor")
@@ -240,12 +244,13 @@ class Profile:
                 out[name] += tt * share
         return dict(out)
 
-    def inside(self, region: Any) -> float:
+    def inside(self, region: Any, entered_from: Any = None) -> float:
         """Return seconds inside the areas region(name) accepts: cumulative time of the calls into them from outside.
 
         A call from a helper counts for the share of the helper's time that
         its own callers spent outside the region, so Jinja's runtime calling
-        a macro of the same template is not counted twice.
+        a macro of the same template is not counted twice. With
+        entered_from(name), only calls from those areas count.
         """
         total = 0.0
         for func, (_, _, _, _, callers) in self.stats.items():
@@ -253,7 +258,11 @@ class Profile:
             if name is None or not region(name):
                 continue
             for caller, v in callers.items():
-                outside = sum(share for name, share in self._fractions(caller).items() if not region(name))
+                outside = sum(
+                    share
+                    for name, share in self._fractions(caller).items()
+                    if not region(name) and (entered_from is None or entered_from(name))
+                )
                 total += v[3] * outside
         return total
 
@@ -280,20 +289,35 @@ def _path(func: Func) -> str:
 
 def inside_areas(profile: Profile) -> dict[str, float]:
     """Return the inclusive areas (overlapping) in seconds."""
-    hooks = sum(
-        v[3]
-        for func, (_, _, _, _, callers) in profile.stats.items()
-        if _path(func).startswith("generator/")
-        for caller, v in callers.items()
-        if _path(caller) == "mkdocs/plugins.py"
-    )
+    def calls_into(callee: Any, caller_outside: Any) -> float:
+        return sum(
+            v[3]
+            for func, (_, _, _, _, callers) in profile.stats.items()
+            if callee(func)
+            for caller, v in callers.items()
+            if caller_outside(caller)
+        )
+
+    def markdown(name: str) -> bool:
+        return name.startswith("Python-Markdown")
+
     return {
-        "Python-Markdown (all of Markdown.convert)": profile.inside(lambda name: name.startswith("Python-Markdown")),
+        # The Markdown objects MkDocs makes and runs, with MkDocs's own processors that run inside them.
+        "Python-Markdown: converting pages (Markdown() and convert)": calls_into(
+            lambda func: _path(func) == "markdown/core.py", lambda caller: not _path(caller).startswith("markdown/")
+        ),
         INLINE: profile.inside(lambda name: name == INLINE),
         MD_IN_HTML: profile.inside(lambda name: name == MD_IN_HTML),
-        HTML_PARSER: profile.inside(lambda name: name == HTML_PARSER),
+        "HTML parser, run by Python-Markdown (md_in_html, raw HTML blocks)": profile.inside(
+            lambda name: name == HTML_PARSER, entered_from=markdown
+        ),
+        "HTML parser, run by MkDocs (ids in raw HTML, for its anchor checks)": profile.inside(
+            lambda name: name == HTML_PARSER, entered_from=lambda name: name.startswith("MkDocs")
+        ),
         TOC: profile.inside(lambda name: name == TOC),
-        "the digest plugin's hooks (the pipeline, with what they call)": hooks,
+        "the digest plugin's hooks (the pipeline, with what they call)": calls_into(
+            lambda func: _path(func).startswith("generator/"), lambda caller: _path(caller) == "mkdocs/plugins.py"
+        ),
         DIGEST_TEMPLATES: profile.inside(lambda name: name == DIGEST_TEMPLATES),
         THEME: profile.inside(lambda name: name == THEME),
         SEARCH: profile.inside(lambda name: name == SEARCH),
