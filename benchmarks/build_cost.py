@@ -234,7 +234,10 @@ def machine() -> dict[str, str]:
 
     dirty = git("status", "--porcelain", "--", "generator", "templates", "pyproject.toml")
     return {
-        "commit": git("log", "-1", "--format=%h %s") + (" (with uncommitted changes to the package)" if dirty else ""),
+        "commit": git("log", "-1", "--format=%h %s"),
+        "package (generator/, templates/) last changed in": git(
+            "log", "-1", "--format=%h %s", "--", "generator", "templates", "pyproject.toml"
+        ) + (" (and uncommitted changes)" if dirty else ""),
         "cpus": f"{os.cpu_count()} ({cpu})",
         "memory": f"{int(memory) / 1024 / 1024:.1f} GiB",
         "python": platform.python_version(),
