@@ -21,6 +21,10 @@ For each size N (corpora of make_corpus.py, cached under ROOT/N and made with
 3. Both sites: bytes (total and per paper), HTML pages, files, search index
    (everything under site/search/).
 
+A command that fails, or has not ended after --timeout seconds (it is then
+killed with every process it started), is noted in the report and run once
+more; a second failure stops the script.
+
 At --serve-sizes (default 20000): the live preview, --serve-repeat times, with
 run.py's measure_serve (`digest serve`, a new 50-paper listing added; seconds
 until the pages show it, and until the full build that follows has written
@@ -53,6 +57,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -85,11 +90,26 @@ def load_average() -> float:
     return float(Path("/proc/loadavg").read_text().split()[0])
 
 
-def timed(command: list[str], cwd: Path) -> dict[str, Any]:
-    """Run command under /usr/bin/time -v; return wall and CPU seconds, max RSS (MB), exit code and the load before."""
+def timed(command: list[str], cwd: Path, timeout: float | None = None) -> dict[str, Any]:
+    """Run command under /usr/bin/time -v; return wall and CPU seconds, max RSS (MB), exit code and the load before.
+
+    After timeout seconds the command and everything it started are killed
+    (rc None, timed_out True).
+    """
     load = load_average()
-    result = subprocess.run(["/usr/bin/time", "-v", *command], cwd=cwd, capture_output=True, text=True, env=ENV)
-    text = result.stderr
+    # Its own process group, so a hung command's workers can be killed with it.
+    process = subprocess.Popen(
+        ["/usr/bin/time", "-v", *command], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env=ENV, start_new_session=True,
+    )
+    try:
+        stdout, text = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        print(f"  ! {' '.join(command)} did not end within {timeout:.0f} s; killed", file=sys.stderr)
+        return {"seconds": None, "cpu_seconds": None, "rss_mb": None, "rc": None, "load": load, "timed_out": timeout}
+    result = subprocess.CompletedProcess(process.args, process.returncode, stdout, text)
     wall = re.search(r"Elapsed \(wall clock\) time .*: (?:(\d+):)?(\d+):([\d.]+)", text)
     user = re.search(r"User time \(seconds\): ([\d.]+)", text)
     system = re.search(r"System time \(seconds\): ([\d.]+)", text)
@@ -102,9 +122,21 @@ def timed(command: list[str], cwd: Path) -> dict[str, Any]:
         "load": load,
     }
     if result.returncode != 0:
-        out["error"] = (result.stdout + result.stderr)[-2000:]
+        # Leave out /usr/bin/time's own report; keep what the command said.
+        out["error"] = (result.stdout + result.stderr.split("\tCommand being timed")[0])[-2000:]
         print(f"  ! {' '.join(command)} failed ({result.returncode}):\n{out['error']}", file=sys.stderr)
     return out
+
+
+def attempt(command: list[str], cwd: Path, what: str, failures: list[dict[str, Any]], timeout: float) -> dict[str, Any]:
+    """Run a timed command; when it fails or hangs, note it in failures and run it once more."""
+    for number in (1, 2):
+        result = timed(command, cwd, timeout)
+        if result["rc"] == 0:
+            return result
+        failures.append({"what": what, "attempt": number, "rc": result["rc"], "timed_out": result.get("timed_out"),
+                         "error": result.get("error", "")[-500:]})
+    sys.exit(f"{what} failed twice; see the messages above.")
 
 
 def corpus(root: Path, n: int) -> Path:
@@ -140,12 +172,13 @@ def median(runs: list[dict[str, Any]], key: str) -> float | None:
     return statistics.median(values) if values else None
 
 
-def run_size(root: Path, n: int, repeat: int) -> dict[str, Any]:
+def run_size(root: Path, n: int, repeat: int, failures: list[dict[str, Any]], timeout: float) -> dict[str, Any]:
     """Build the anchor and the digest alternately at one size; return runs and site metrics."""
     folder = corpus(root, n)
     anchor = root / f"anchor-{n}"
     print(f"size {n}: generate, write the anchor")
-    papers = anchor_site.load_papers(folder)
+    attempt([str(BIN / "digest"), "generate", "-q"], folder, f"`digest generate` at {n:,}", failures, timeout)
+    papers = anchor_site.load_papers(folder, generate=False)
     pages = anchor_site.write_anchor(folder, anchor, papers)
     commands = {
         "anchor": ([str(BIN / "mkdocs"), "build", "-q"], anchor),
@@ -156,7 +189,8 @@ def run_size(root: Path, n: int, repeat: int) -> dict[str, Any]:
         order = ("anchor", "digest") if number % 2 == 0 else ("digest", "anchor")
         for side in order:
             command, cwd = commands[side]
-            runs[side].append(timed(command, cwd))
+            what = f"{'`digest build`' if side == 'digest' else 'the hand-made site'} at {n:,}, run {number + 1}"
+            runs[side].append(attempt(command, cwd, what, failures, timeout))
             r = runs[side][-1]
             print(f"  run {number + 1}/{repeat} {side}: {r['seconds']} s wall, {r['cpu_seconds']} s CPU, "
                   f"{r['rss_mb']:.0f} MB, load {r['load']}")
@@ -170,7 +204,7 @@ def run_size(root: Path, n: int, repeat: int) -> dict[str, Any]:
     }
 
 
-def run_serve(root: Path, n: int, repeat: int) -> list[dict[str, Any]]:
+def run_serve(root: Path, n: int, repeat: int, failures: list[dict[str, Any]], timeout: float) -> list[dict[str, Any]]:
     """Measure the live preview with run.py's measure_serve; return its runs."""
     import run  # noqa: PLC0415  (reads listings with the generator: imported only for this step)
 
@@ -183,23 +217,25 @@ def run_serve(root: Path, n: int, repeat: int) -> list[dict[str, Any]]:
         out.append(result)
         print(f"  serve {n} run {number + 1}/{repeat}: {result}")
         # Put the generated pages back as they were before the listing came and went.
-        subprocess.run([str(BIN / "digest"), "generate", "-q"], cwd=folder, check=True, env=ENV)
+        attempt([str(BIN / "digest"), "generate", "-q"], folder, f"`digest generate` at {n:,}", failures, timeout)
     return out
 
 
-def run_profile(root: Path, n: int, top: int) -> dict[str, Any]:
+def run_profile(root: Path, n: int, top: int, failures: list[dict[str, Any]], timeout: float) -> dict[str, Any]:
     """Profile `mkdocs build` of the digest folder and of the anchor at one size; return both summaries."""
     folder = corpus(root, n)
     anchor = root / f"anchor-{n}"
     if not (anchor / "mkdocs.yml").exists():
-        anchor_site.write_anchor(folder, anchor, anchor_site.load_papers(folder))
+        attempt([str(BIN / "digest"), "generate", "-q"], folder, f"`digest generate` at {n:,}", failures, timeout)
+        anchor_site.write_anchor(folder, anchor, anchor_site.load_papers(folder, generate=False))
     out: dict[str, Any] = {"n": n}
     for side, cwd in (("digest", folder), ("anchor", anchor)):
         out[side] = {}
         path = root / f"profile-{side}-{n}.prof"
         # On one core the digest runs its workers' parts in this process, where the profiler sees them.
         pin = ["taskset", "-c", str(min(os.sched_getaffinity(0)))] if shutil.which("taskset") else []
-        result = timed([*pin, sys.executable, "-m", "cProfile", "-o", str(path), str(BIN / "mkdocs"), "build", "-q"], cwd)
+        command = [*pin, sys.executable, "-m", "cProfile", "-o", str(path), str(BIN / "mkdocs"), "build", "-q"]
+        result = attempt(command, cwd, f"the profile of {side} at {n:,}", failures, timeout)
         out[side]["pinned"] = bool(pin)
         summary = profile_areas.summarise(path, top)
         out[side] |= {
@@ -390,10 +426,18 @@ def render(data: dict[str, Any], baseline: dict[str, Any] | None) -> str:
         "Every run (wall seconds, in order; load average before it):",
         "",
     ]
+    failures = data.get("failures", [])
     for s in sizes:
         for side, label in (("anchor", "hand-made"), ("digest", "`digest build`")):
             runs = ", ".join(f"{r['seconds']:.1f} (load {r['load']:.1f})" for r in s["runs"][side])
             lines.append(f"- {s['papers']:,} papers, {label}: {runs}")
+    if failures:
+        lines += ["", "Commands that failed or hung, were killed and ran again (their times are not in the tables):", ""]
+        for f in failures:
+            why = f"no exit after {f['timed_out']:.0f} s" if f.get("timed_out") else f"exit code {f['rc']}"
+            lines.append(f"- {f['what']} (attempt {f['attempt']}): {why}")
+    else:
+        lines += ["", "No command failed or hung."]
     serve = data.get("serve", {})
     if serve:
         lines += ["", "### Live preview (`digest serve`, run.py's measure_serve)", "",
@@ -497,6 +541,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--top", type=int, default=25, help="functions listed by cumulative time")
     parser.add_argument("--label", default="issue 18 baseline", help="names the section and the saved results")
     parser.add_argument("--baseline", help="label of an earlier run to show beside this one")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds after which a command counts as hung: killed and run once more")
     parser.add_argument("--root", type=Path, default=ROOT, help="where corpora and anchors are cached")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="the Markdown report to put the section in")
     args = parser.parse_args(argv)
@@ -510,6 +555,7 @@ def main(argv: list[str] | None = None) -> None:
         "machine": machine(),
         "sizes": {},
         "serve": {},
+        "failures": [],
     }
     baseline = None
     if args.baseline:
@@ -518,13 +564,13 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(f"No saved run '{path}' for --baseline '{args.baseline}'. Run with --label '{args.baseline}' first.")
         baseline = json.loads(path.read_text(encoding="utf-8"))
     for n in args.sizes:
-        data["sizes"][str(n)] = run_size(args.root, n, args.repeat)
+        data["sizes"][str(n)] = run_size(args.root, n, args.repeat, data["failures"], args.timeout)
     if not args.no_serve:
         for n in args.serve_sizes:
-            data["serve"][str(n)] = run_serve(args.root, n, args.serve_repeat)
+            data["serve"][str(n)] = run_serve(args.root, n, args.serve_repeat, data["failures"], args.timeout)
     if args.profile_size:
         print(f"profile at {args.profile_size}")
-        data["profile"] = run_profile(args.root, args.profile_size, args.top)
+        data["profile"] = run_profile(args.root, args.profile_size, args.top, data["failures"], args.timeout)
     saved = json.dumps(data, indent=1)
     (args.root / f"build-cost-{slug(args.label)}.json").write_text(saved, encoding="utf-8")
     if args.out.resolve().parent == HERE:
