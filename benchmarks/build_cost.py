@@ -3,6 +3,7 @@
     python benchmarks/build_cost.py                     # 1k, 5k, 20k; 3 runs each; serve and profile at 20k
     python benchmarks/build_cost.py --label "after issue 18" --baseline "issue 18 baseline"
     python benchmarks/build_cost.py --sizes 1000 --repeat 1 --no-serve --profile-size 0 --out /tmp/x.md
+    python benchmarks/build_cost.py --from-saved --note "..."   # re-render the saved run, with a remark
 
 The anchor is what a curator without this tool would have: the same papers as
 ordinary Markdown pages of 150 entries, built by plain MkDocs + Material with
@@ -45,7 +46,9 @@ Results go to ROOT/build-cost-<label>.json and benchmarks/build_cost-<label>.jso
 "Build cost against a hand-made site (<label>)" in --out (default
 benchmarks/RESULTS.md), replaced when the same label runs again; other
 sections are left as they are. With --baseline LABEL the section also shows
-that earlier run's medians beside the new ones.
+that earlier run's medians beside the new ones. --undated SHARE measures
+corpora with that share of undated papers (make_corpus.py --undated; cached
+as ROOT/N-undated-PERCENT).
 """
 
 from __future__ import annotations
@@ -139,14 +142,18 @@ def attempt(command: list[str], cwd: Path, what: str, failures: list[dict[str, A
     sys.exit(f"{what} failed twice; see the messages above.")
 
 
-def corpus(root: Path, n: int) -> Path:
-    """Return the corpus folder for n papers, making it with make_corpus.py when missing (as run.py does)."""
-    folder = root / str(n)
+def corpus(root: Path, n: int, undated: float = 0.0) -> Path:
+    """Return the corpus folder for n papers, making it with make_corpus.py when missing (as run.py does).
+
+    With a share of undated papers it is ROOT/N-undated-PERCENT, as page_sizes.py names it.
+    """
+    folder = root / (f"{n}-undated-{round(undated * 100)}" if undated else str(n))
     marker = folder / ".complete"
     if not marker.exists():
         shutil.rmtree(folder, ignore_errors=True)
         print(f"  making the corpus of {n} papers")
-        subprocess.run([sys.executable, str(HERE / "make_corpus.py"), str(n), str(folder)], check=True)
+        share = ["--undated", str(undated)] if undated else []
+        subprocess.run([sys.executable, str(HERE / "make_corpus.py"), str(n), str(folder), *share], check=True)
         marker.write_text(f"{len(list((folder / 'data' / 'sources').iterdir()))}\n")
     # A live-preview measurement that was stopped may have left its listing behind.
     for extra in (folder / "data" / "sources").glob("99999_extra_*"):
@@ -172,10 +179,12 @@ def median(runs: list[dict[str, Any]], key: str) -> float | None:
     return statistics.median(values) if values else None
 
 
-def run_size(root: Path, n: int, repeat: int, failures: list[dict[str, Any]], timeout: float) -> dict[str, Any]:
+def run_size(
+    root: Path, n: int, repeat: int, failures: list[dict[str, Any]], timeout: float, undated: float = 0.0
+) -> dict[str, Any]:
     """Build the anchor and the digest alternately at one size; return runs and site metrics."""
-    folder = corpus(root, n)
-    anchor = root / f"anchor-{n}"
+    folder = corpus(root, n, undated)
+    anchor = root / f"anchor-{folder.name}"
     print(f"size {n}: generate, write the anchor")
     attempt([str(BIN / "digest"), "generate", "-q"], folder, f"`digest generate` at {n:,}", failures, timeout)
     papers = anchor_site.load_papers(folder, generate=False)
@@ -204,11 +213,13 @@ def run_size(root: Path, n: int, repeat: int, failures: list[dict[str, Any]], ti
     }
 
 
-def run_serve(root: Path, n: int, repeat: int, failures: list[dict[str, Any]], timeout: float) -> list[dict[str, Any]]:
+def run_serve(
+    root: Path, n: int, repeat: int, failures: list[dict[str, Any]], timeout: float, undated: float = 0.0
+) -> list[dict[str, Any]]:
     """Measure the live preview with run.py's measure_serve; return its runs."""
     import run  # noqa: PLC0415  (reads listings with the generator: imported only for this step)
 
-    folder = corpus(root, n)
+    folder = corpus(root, n, undated)
     out = []
     for number in range(repeat):
         load = load_average()
@@ -221,10 +232,12 @@ def run_serve(root: Path, n: int, repeat: int, failures: list[dict[str, Any]], t
     return out
 
 
-def run_profile(root: Path, n: int, top: int, failures: list[dict[str, Any]], timeout: float) -> dict[str, Any]:
+def run_profile(
+    root: Path, n: int, top: int, failures: list[dict[str, Any]], timeout: float, undated: float = 0.0
+) -> dict[str, Any]:
     """Profile `mkdocs build` of the digest folder and of the anchor at one size; return both summaries."""
-    folder = corpus(root, n)
-    anchor = root / f"anchor-{n}"
+    folder = corpus(root, n, undated)
+    anchor = root / f"anchor-{folder.name}"
     if not (anchor / "mkdocs.yml").exists():
         attempt([str(BIN / "digest"), "generate", "-q"], folder, f"`digest generate` at {n:,}", failures, timeout)
         anchor_site.write_anchor(folder, anchor, anchor_site.load_papers(folder, generate=False))
@@ -368,18 +381,25 @@ def render(data: dict[str, Any], baseline: dict[str, Any] | None) -> str:
     lines = [
         f"## {SECTION} ({data['label']})",
         "",
+        "To put a later run beside this one: `python benchmarks/build_cost.py --label NEW --baseline "
+        f"\"{data['label']}\"` (the raw runs are in `benchmarks/build_cost-{slug(data['label'])}.json`).",
+        "",
         f"Made by `{('python benchmarks/build_cost.py ' + data['args']).strip()}` (see its docstring; the anchor by",
         "`benchmarks/anchor_site.py`: the same papers as plain Markdown pages of 150 entries, a `## Title`",
         "heading, a metadata line, the abstract and the links each, built by plain MkDocs + Material",
         "with the digest's theme and extensions and Material's search, without the `digest` plugin).",
-        "Corpora by `benchmarks/make_corpus.py` (listings with dates).",
+        "Corpora by `benchmarks/make_corpus.py`"
+        + (f" with `--undated {data['undated']:g}` ({data['undated']:.0%} of the papers in listings without any date)."
+           if data.get("undated") else " (listings with dates)."),
         "",
         f"- date: {data['date']}",
         *[f"- {key}: {value}" for key, value in info.items()],
         f"- runs: {data['repeat']} of each build per size, anchor and digest alternately; medians shown",
         f"- machine load (1-minute load average before each timed command, on {info['cpus'].split()[0]} cores "
-        f"shared with other work): median {statistics.median(loads):.2f}, from {min(loads):.2f} to {max(loads):.2f}"
+        f"shared with other work; it counts this benchmark's own previous command too): median "
+        f"{statistics.median(loads):.2f}, from {min(loads):.2f} to {max(loads):.2f}"
         if loads else "- machine load: –",
+        *[f"- note: {note}" for note in data.get("notes", [])],
         "",
         "### Targets (issue 18)",
         "",
@@ -481,11 +501,11 @@ def render(data: dict[str, Any], baseline: dict[str, Any] | None) -> str:
             "",
             f"### Profile at {n:,} papers",
             "",
-            f"`python -m cProfile` of `mkdocs build` in the digest folder (the `digest` plugin runs the whole",
-            f"pipeline, as in `digest build`)"
-            + (", pinned to one core so the digest does its workers' parts in the profiled process" if d.get("pinned") else "")
-            + f": {d['seconds']:.1f} s wall under the profiler, {d['total']:.1f} s profiled",
-            f"in the main process (load {d['load']:.1f} before it)"
+            "`python -m cProfile` of `mkdocs build` in the digest folder (the `digest` plugin runs the whole",
+            "pipeline, as in `digest build`)"
+            + (", pinned to one core so that the digest does its workers' parts in the profiled process" if d.get("pinned") else "")
+            + f":\n{d['seconds']:.1f} s wall under the profiler, {d['total']:.1f} s profiled"
+            f" in the main process (load {d['load']:.1f} before it)"
             + (f"; of the hand-made site: {a['seconds']:.1f} s wall, {a['total']:.1f} s profiled (load {a['load']:.1f})." if a else "."),
             "Summarised by `benchmarks/profile_areas.py` (its docstring says how areas are told apart).",
             "The profiler adds a cost per Python call, so call-heavy code looks somewhat bigger than it is;",
@@ -530,6 +550,22 @@ def write_section(out: Path, label: str, text: str) -> None:
     out.write_text(new, encoding="utf-8")
 
 
+def load_saved(label: str, option: str) -> dict[str, Any]:
+    """Return the saved results of an earlier run, or stop saying how to make them."""
+    path = HERE / f"build_cost-{slug(label)}.json"
+    if not path.exists():
+        sys.exit(f"No saved run '{path}' for {option} '{label}'. Run `python benchmarks/build_cost.py --label '{label}'` first.")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def save(data: dict[str, Any], root: Path, out: Path) -> None:
+    """Keep the results in root, and beside this script when the report is benchmarks/' own."""
+    saved = json.dumps(data, indent=1) + "\n"
+    (root / f"build-cost-{slug(data['label'])}.json").write_text(saved, encoding="utf-8")
+    if out.resolve().parent == HERE:
+        (HERE / f"build_cost-{slug(data['label'])}.json").write_text(saved, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="corpus sizes (papers)")
@@ -541,11 +577,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--top", type=int, default=25, help="functions listed by cumulative time")
     parser.add_argument("--label", default="issue 18 baseline", help="names the section and the saved results")
     parser.add_argument("--baseline", help="label of an earlier run to show beside this one")
+    parser.add_argument("--undated", type=float, default=0.0, help="share of undated papers in the corpora (make_corpus.py --undated)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds after which a command counts as hung: killed and run once more")
     parser.add_argument("--root", type=Path, default=ROOT, help="where corpora and anchors are cached")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="the Markdown report to put the section in")
+    parser.add_argument("--note", action="append", default=[], help="a remark to print under the section's figures (repeatable)")
+    parser.add_argument("--from-saved", action="store_true",
+                        help="measure nothing: write the section again from the saved results of --label (adding any --note)")
     args = parser.parse_args(argv)
     args.root.mkdir(parents=True, exist_ok=True)
+    baseline = None
+    if args.baseline:
+        baseline = load_saved(args.baseline, "--baseline")
+    if args.from_saved:
+        data = load_saved(args.label, "--label")
+        data["notes"] = data.get("notes", []) + args.note
+        save(data, args.root, args.out)
+        write_section(args.out, args.label, render(data, baseline))
+        print(f"Wrote the section '{SECTION} ({args.label})' to '{args.out}' from the saved results.")
+        return
     shown = " ".join(a if re.fullmatch(r"[\w./=-]+", a) else json.dumps(a) for a in (argv if argv is not None else sys.argv[1:]))
     data: dict[str, Any] = {
         "label": args.label,
@@ -556,25 +606,18 @@ def main(argv: list[str] | None = None) -> None:
         "sizes": {},
         "serve": {},
         "failures": [],
+        "notes": args.note,
+        "undated": args.undated,
     }
-    baseline = None
-    if args.baseline:
-        path = HERE / f"build_cost-{slug(args.baseline)}.json"
-        if not path.exists():
-            sys.exit(f"No saved run '{path}' for --baseline '{args.baseline}'. Run with --label '{args.baseline}' first.")
-        baseline = json.loads(path.read_text(encoding="utf-8"))
     for n in args.sizes:
-        data["sizes"][str(n)] = run_size(args.root, n, args.repeat, data["failures"], args.timeout)
+        data["sizes"][str(n)] = run_size(args.root, n, args.repeat, data["failures"], args.timeout, args.undated)
     if not args.no_serve:
         for n in args.serve_sizes:
-            data["serve"][str(n)] = run_serve(args.root, n, args.serve_repeat, data["failures"], args.timeout)
+            data["serve"][str(n)] = run_serve(args.root, n, args.serve_repeat, data["failures"], args.timeout, args.undated)
     if args.profile_size:
         print(f"profile at {args.profile_size}")
-        data["profile"] = run_profile(args.root, args.profile_size, args.top, data["failures"], args.timeout)
-    saved = json.dumps(data, indent=1)
-    (args.root / f"build-cost-{slug(args.label)}.json").write_text(saved, encoding="utf-8")
-    if args.out.resolve().parent == HERE:
-        (HERE / f"build_cost-{slug(args.label)}.json").write_text(saved, encoding="utf-8")
+        data["profile"] = run_profile(args.root, args.profile_size, args.top, data["failures"], args.timeout, args.undated)
+    save(data, args.root, args.out)
     write_section(args.out, args.label, render(data, baseline))
     print(f"Wrote the section '{SECTION} ({args.label})' to '{args.out}'.")
 
