@@ -473,7 +473,8 @@ def render(data: dict[str, Any], baseline: dict[str, Any] | None) -> str:
         lines += ["", "Seconds from a new 50-paper listing landing in `data/sources/` until its papers show on the",
                   "New page and their topic pages, and until papers.json has them (the full build that follows)."]
     if baseline:
-        lines += ["", f"### Beside the baseline ({baseline['label']}, {baseline['date']}, {baseline['machine']['commit']})", "",
+        lines += ["", f"### Beside the baseline ({baseline['label']}, {baseline['date']}, package at "
+                  f"{baseline['machine'].get('package (generator/, templates/) last changed in', baseline['machine']['commit']).split()[0]})", "",
                   "| papers | `digest build` wall: baseline → now | digest / hand-made: baseline → now | bytes per paper ratio: baseline → now |",
                   "| ---: | ---: | ---: | ---: |"]
         for s in sizes:
