@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from itertools import chain, filterfalse
 
 from .models import Paper
-from .parallel import map_parts, split
+from .executor import SERIAL, Executor, split
 
 # LaTeX and markup noise inside names: H$_{2}$O, H_2O and H^2O all mean H2O. The
 # Unicode hyphens NFKC leaves alone become the ASCII one names are written with.
@@ -153,7 +153,7 @@ def _names_in_chain(word: str, index: dict[str, str]) -> list[str]:
     return found
 
 
-def find_mentions(papers: Sequence[Paper]) -> dict[str, tuple[str, ...]]:
+def find_mentions(papers: Sequence[Paper], executor: Executor = SERIAL) -> dict[str, tuple[str, ...]]:
     """Map each paper id that mentions others to the sorted ids it mentions."""
     index = _name_index(papers)
 
@@ -162,7 +162,7 @@ def find_mentions(papers: Sequence[Paper]) -> dict[str, tuple[str, ...]]:
 
     # Abstracts are read one by one, so runs of them can go to the workers.
     found = chain.from_iterable(
-        map_parts(names_in, split(range(len(papers)), MENTION_PARTS), papers=len(papers))
+        executor.map(names_in, split(range(len(papers)), MENTION_PARTS))
     )
     mentions: dict[str, set[str]] = {}
     for paper, names in zip(papers, found):

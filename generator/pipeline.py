@@ -7,15 +7,12 @@ between is pure and gathers the whole corpus before any output.
 
 from __future__ import annotations
 
-import functools
-import gc
 import glob
 import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
 from .config import DigestConfig, Source, Topic, display_path
 from .dedup import merge_records
@@ -24,7 +21,7 @@ from .links import paper_links
 from .mentions import find_mentions
 from .models import Link, Paper, Record, Rejection
 from .output import OutputError, OutputFolder, WriteResult, output_root
-from .parallel import map_parts, split
+from .executor import Executor, choose_executor, split, without_cyclic_gc
 from .read_common import ListingResult
 from .readers import read_file
 from .related import relate
@@ -161,22 +158,22 @@ class StageCache:
             self.listings[source] = _read_source(source)
         return self.listings[source]
 
-    def paper_links(self, papers: list[Paper]) -> list[tuple[Link, ...]]:
+    def paper_links(self, papers: list[Paper], executor: Executor) -> list[tuple[Link, ...]]:
         keys = [(paper.title, paper.abstract, paper.urls, paper.arxiv_id) for paper in papers]
         missing = list(dict.fromkeys(key for key in keys if key not in self.links))
 
         def find(numbers: range) -> list[tuple[Link, ...]]:
             return [tuple(paper_links(*missing[number])) for number in numbers]
 
-        parts = map_parts(find, split(range(len(missing)), LINK_PARTS), papers=len(missing))
+        parts = executor.map(find, split(range(len(missing)), LINK_PARTS))
         self.links.update(zip(missing, (links for part in parts for links in part)))
         return [self.links[key] for key in keys]
 
-    def classify(self, papers: list[Paper], topics: tuple[Topic, ...]) -> dict[str, Assignment]:
+    def classify(self, papers: list[Paper], topics: tuple[Topic, ...], executor: Executor) -> dict[str, Assignment]:
         if topics != self.topics:
             self.assignments, self.topics = {}, topics
         missing = [paper for paper in papers if (paper.title, paper.abstract) not in self.assignments]
-        found = classify(missing, topics) if missing else {}
+        found = classify(missing, topics, executor) if missing else {}
         for paper in missing:
             self.assignments[(paper.title, paper.abstract)] = found[paper.id]
         return {paper.id: self.assignments[(paper.title, paper.abstract)] for paper in papers}
@@ -211,31 +208,7 @@ def read_records(
     return records, rejected, warnings, len(records) + len(rejected)
 
 
-Arguments = ParamSpec("Arguments")
-Returned = TypeVar("Returned")
-
 STEPS = ("read", "merge", "links", "mentions", "topics", "related", "render")
-
-
-def _without_cyclic_gc(function: Callable[Arguments, Returned]) -> Callable[Arguments, Returned]:
-    """Pause the cyclic garbage collector while function runs.
-
-    The pipeline builds millions of long-lived objects and few reference
-    cycles, so each full collection only rescans them: at 50,000 papers that
-    took a fifth of the build. Reference counting still frees everything else.
-    """
-
-    @functools.wraps(function)
-    def wrapper(*args: Arguments.args, **kwargs: Arguments.kwargs) -> Returned:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
-
-    return wrapper
 
 
 @dataclass
@@ -248,6 +221,8 @@ class Corpus:
     rejected: list[Rejection]
     warnings: list[str]
     records_read: int
+    executor: Executor
+    """Where the stages work: chosen once, from the size of the corpus."""
 
 
 def gather(
@@ -255,19 +230,24 @@ def gather(
     sources: list[SourceFile],
     cache: StageCache,
     on_step: Callable[[str], None],
-    mentions_of: Callable[[list[Paper]], dict[str, tuple[str, ...]]] = find_mentions,
+    mentions_of: Callable[[list[Paper], Executor], dict[str, tuple[str, ...]]] = find_mentions,
+    executor: Executor | None = None,
 ) -> Corpus:
-    """Read, merge, find links and mentions, classify and apply the overrides."""
+    """Read, merge, find links and mentions, classify and apply the overrides.
+
+    Without an ``executor``, one is chosen for the size of the corpus.
+    """
     on_step("read")
     records, rejected, warnings, records_read = read_records(sources, cache)
     on_step("merge")
     papers = merge_records(records)
+    executor = executor if executor is not None else choose_executor(len(papers))
     on_step("links")
-    links = dict(zip((paper.id for paper in papers), cache.paper_links(papers)))
+    links = dict(zip((paper.id for paper in papers), cache.paper_links(papers, executor)))
     on_step("mentions")
-    mentions = mentions_of(papers)
+    mentions = mentions_of(papers, executor)
     on_step("topics")
-    assignments = cache.classify(papers, config.topics)
+    assignments = cache.classify(papers, config.topics, executor)
     cache.retain(sources, papers)
     papers, assignments, hidden, override_warnings = apply_overrides(papers, assignments, config)
     # Hidden papers are gone: nothing may mention them any more. One replace()
@@ -283,7 +263,7 @@ def gather(
         for paper in papers
     ]
     log.debug("%d records, %d papers, %d rejected", records_read, len(papers), len(rejected) + len(hidden))
-    return Corpus(config, papers, assignments, rejected + hidden, warnings + override_warnings, records_read)
+    return Corpus(config, papers, assignments, rejected + hidden, warnings + override_warnings, records_read, executor)
 
 
 def _renderer(
@@ -300,7 +280,7 @@ def _renderer(
         matched={pid: found for pid, found in matches.items() if found},
     )
     environment = make_environment([config.root / "templates"])
-    return Renderer(config, papers, matches, environment, use_directory_urls, changed), report
+    return Renderer(config, papers, matches, environment, use_directory_urls, changed, corpus.executor), report
 
 
 def _full_renderer(
@@ -309,32 +289,35 @@ def _full_renderer(
     use_directory_urls: bool,
     on_step: Callable[[str], None],
     cache: StageCache,
+    executor: Executor | None,
 ) -> tuple[list[Paper], Renderer, Report]:
     """Run every pure stage but rendering; return the papers, their renderer and the build report."""
-    corpus = gather(config, sources, cache, on_step)
+    corpus = gather(config, sources, cache, on_step, executor=executor)
     on_step("related")
-    related = relate(corpus.papers, config.related)
+    related = relate(corpus.papers, config.related, corpus.executor)
     papers = [replace(paper, related=related.get(paper.id, ())) for paper in corpus.papers]
     on_step("render")
     return papers, *_renderer(corpus, papers, use_directory_urls)
 
 
-@_without_cyclic_gc
+@without_cyclic_gc
 def build_digest(
     config: DigestConfig,
     sources: list[SourceFile],
     use_directory_urls: bool = True,
     on_step: Callable[[str], None] = lambda step: None,
     cache: StageCache | None = None,
+    executor: Executor | None = None,
 ) -> Digest:
     """Run every pure stage over the sources and render the pages.
 
     ``on_step`` is told the name of each step (see STEPS) as it starts, so a
     terminal can show progress. A ``cache`` kept from an earlier build skips
-    reading, link finding and classifying what it has seen before.
+    reading, link finding and classifying what it has seen before. Without an
+    ``executor``, one is chosen for the size of the corpus.
     """
     papers, renderer, report = _full_renderer(
-        config, sources, use_directory_urls, on_step, cache if cache is not None else StageCache()
+        config, sources, use_directory_urls, on_step, cache if cache is not None else StageCache(), executor
     )
     digest = Digest(
         config, papers, renderer.matches, report, renderer.render(), renderer.render_overview(),
@@ -344,13 +327,14 @@ def build_digest(
     return digest
 
 
-@_without_cyclic_gc
+@without_cyclic_gc
 def update_digest(
     previous: Digest,
     sources: list[SourceFile],
     use_directory_urls: bool = True,
     on_step: Callable[[str], None] = lambda step: None,
     cache: StageCache | None = None,
+    executor: Executor | None = None,
 ) -> Digest | None:
     """Show new and changed papers fast, on top of an earlier digest of the same config (a live preview).
 
@@ -369,7 +353,8 @@ def update_digest(
     old = {paper.id: paper for paper in previous.papers}
     corpus = gather(
         config, sources, cache if cache is not None else StageCache(), on_step,
-        mentions_of=lambda papers: {p.id: old[p.id].mentions for p in papers if p.id in old},
+        mentions_of=lambda papers, _: {p.id: old[p.id].mentions for p in papers if p.id in old},
+        executor=executor,
     )
     if not old.keys() <= {paper.id for paper in corpus.papers}:
         return None
@@ -433,6 +418,7 @@ def load_digest(
     on_step: Callable[[str], None] = lambda step: None,
     cache: StageCache | None = None,
     previous: Digest | None = None,
+    executor: Executor | None = None,
 ) -> Digest:
     """Read the sources and build the digest in memory, writing nothing.
 
@@ -441,18 +427,19 @@ def load_digest(
     sources, warnings = load_sources(config)
     digest = None
     if previous is not None and previous.config == config:
-        digest = update_digest(previous, sources, use_directory_urls, on_step, cache)
+        digest = update_digest(previous, sources, use_directory_urls, on_step, cache, executor)
     if digest is None:
-        digest = build_digest(config, sources, use_directory_urls, on_step, cache)
+        digest = build_digest(config, sources, use_directory_urls, on_step, cache, executor)
     digest.report.warnings[:0] = warnings
     return digest
 
 
-@_without_cyclic_gc
+@without_cyclic_gc
 def generate(
     config: DigestConfig,
     use_directory_urls: bool = True,
     on_step: Callable[[str], None] = lambda step: None,
+    executor: Executor | None = None,
 ) -> tuple[Report, WriteResult]:
     """Read, build and write the generated pages for a digest, only what changed.
 
@@ -463,7 +450,7 @@ def generate(
     """
     sources, warnings = load_sources(config)
     folder = output_folder(config)
-    _, renderer, report = _full_renderer(config, sources, use_directory_urls, on_step, StageCache())
+    _, renderer, report = _full_renderer(config, sources, use_directory_urls, on_step, StageCache(), executor)
     report.warnings[:0] = warnings
     with folder.locked():
         folder = output_folder(config)  # what another run wrote while this one waited

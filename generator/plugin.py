@@ -22,7 +22,7 @@ from .config import Topic, display_path, load_config
 from .errors import DigestError
 from .nav import digest_nav
 from .output import OutputError, check_file_target, folder_in_docs, owned_in_docs, write_file, write_site_folder
-from .parallel import Background
+from .executor import Pending, choose_executor
 from .search_index import FOLDER as SEARCH_FOLDER
 from .pipeline import (
     Digest, StageCache, check_generated, load_digest, output_folder, source_folder, write_generated,
@@ -76,7 +76,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.dirty = False
         self.preview = PreviewState()
         self.worker_missing = False
-        self.search_job: Background[dict[str, str]] | None = None
+        self.search_job: Pending[dict[str, str]] | None = None
         # Generated files (src_uri) of this build, and what the tool wrote in the output folder before.
         self.generated: set[str] = set()
         self.owned: set[str] = set()
@@ -219,7 +219,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             and (self.digest.exact or not (Path(config.site_dir) / SEARCH_FOLDER).is_dir())
         ):
             # Built beside MkDocs' page rendering, written in on_post_build.
-            self.search_job = Background(self.digest.search_files, papers=len(self.digest.papers))
+            self.search_job = choose_executor(len(self.digest.papers)).background(self.digest.search_files)
         return files
 
     def on_page_markdown(

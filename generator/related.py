@@ -29,7 +29,7 @@ import numpy as np
 from scipy import sparse
 
 from .models import Paper
-from .parallel import map_parts, split
+from .executor import SERIAL, Executor, split
 from .stop_words import ENGLISH_STOP_WORDS
 
 # Weights of the three cosines; they sum to 1 so the text score is in [0, 1].
@@ -96,14 +96,14 @@ _STOP = ENGLISH_STOP_WORDS | {
 }  # fmt: skip
 
 
-def relate(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, ...]]:
+def relate(papers: Sequence[Paper], k: int = 5, executor: Executor = SERIAL) -> dict[str, tuple[str, ...]]:
     """Return up to k related paper ids for each paper, best first."""
     ordered = sorted(papers, key=lambda paper: paper.id)
     ids = [paper.id for paper in ordered]
     if k <= 0 or len(ordered) < 2:
         return {pid: () for pid in ids}
-    matrix = _text_matrix(ordered)
-    retrieval = _Retrieval(matrix, max(CANDIDATES, 2 * k), RETRIEVAL_MAX_DF)
+    matrix = _text_matrix(ordered, executor)
+    retrieval = Retrieval(matrix, max(CANDIDATES, 2 * k), RETRIEVAL_MAX_DF)
     links = _link_bonuses(ordered)
     topics = _TopicBonus(ordered)
 
@@ -127,27 +127,8 @@ def relate(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, ...]]:
         return related
 
     # Rows are independent: runs of chunks go to the workers, in order.
-    parts = map_parts(relate_rows, split(retrieval.chunks, RELATE_PARTS), papers=len(ordered))
+    parts = executor.map(relate_rows, split(retrieval.chunks, RELATE_PARTS))
     return {pid: ids for part in parts for pid, ids in part.items()}
-
-
-def tfidf_baseline(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, ...]]:
-    """Return up to k related ids per paper by plain TF-IDF cosine of title and abstract."""
-    from sklearn.feature_extraction.text import TfidfVectorizer  # only benchmarks compare against it
-
-    ordered = sorted(papers, key=lambda paper: paper.id)
-    ids = [paper.id for paper in ordered]
-    texts = [f"{paper.title} {paper.abstract}" for paper in ordered]
-    vectorizer = TfidfVectorizer(stop_words="english", dtype=np.float32)
-    analyze = vectorizer.build_analyzer()
-    if k <= 0 or len(ordered) < 2 or not any(analyze(text) for text in texts):
-        return {pid: () for pid in ids}
-    vectors = vectorizer.fit_transform(texts).tocsr()
-    return {
-        ids[row]: tuple(ids[col] for col in cols.tolist())
-        for rows, lists in _shortlists(vectors, k, max_df=None)
-        for row, cols in zip(rows, lists)
-    }
 
 
 def words(text: str) -> list[str]:
@@ -269,7 +250,7 @@ def _is_method_like(part: str) -> bool:
     )
 
 
-def _text_matrix(papers: Sequence[Paper]) -> sparse.csr_matrix:
+def _text_matrix(papers: Sequence[Paper], executor: Executor) -> sparse.csr_matrix:
     """Stack the weighted title, abstract and name blocks into one row per paper."""
     titles = [paper.title for paper in papers]
     abstracts = [paper.abstract for paper in papers]
@@ -283,7 +264,7 @@ def _text_matrix(papers: Sequence[Paper]) -> sparse.csr_matrix:
     # The abstracts take the longest: one worker counts them while another
     # does the rest. Workers get the number of a spec, not the spec: they
     # already hold the texts, which would take long to pickle.
-    blocks = map_parts(lambda number: _tfidf(*specs[number]), range(len(specs)), papers=len(papers))
+    blocks = executor.map(lambda number: _tfidf(*specs[number]), range(len(specs)))
     return sparse.hstack(blocks, format="csr", dtype=np.float32)
 
 
@@ -363,16 +344,7 @@ def _term_counts(texts: list[str], count: Callable[[str], dict[str, int]]) -> sp
     return matrix
 
 
-def _shortlists(
-    matrix: sparse.csr_matrix, m: int, max_df: int | None
-) -> Iterator[tuple[list[int], list[np.ndarray]]]:
-    """Yield chunks of rows, each row with its best m other rows by dot product."""
-    retrieval = _Retrieval(matrix, m, max_df)
-    for start, stop in retrieval.chunks:
-        yield retrieval.shortlists(start, stop)
-
-
-class _Retrieval:
+class Retrieval:
     """Find each row's best m other rows by dot product, a chunk of rows at a time."""
 
     def __init__(self, matrix: sparse.csr_matrix, m: int, max_df: int | None) -> None:

@@ -28,7 +28,7 @@ from .errors import TemplateError
 from .escape import finalize, html_attr
 from .feeds import FEED_FOLDER, MAX_ENTRIES, FeedEntry, atom_feed
 from .models import Link, Paper
-from .parallel import map_parts, split
+from .executor import SERIAL, Executor, split
 from .paging import UNDATED, Part, Paging, assign_pages, ordered_parts, split_groups
 from .search_index import SearchPage, SearchPaper
 from .topics import Match
@@ -474,8 +474,10 @@ class Renderer:
         environment: jinja2.Environment,
         use_directory_urls: bool = True,
         changed: Collection[str] | None = None,
+        executor: Executor = SERIAL,
     ) -> None:
         """With ``changed`` paper ids, render_pages() renders only the pages that show those papers."""
+        self.executor = executor
         self.config = config
         self.papers = sorted(papers, key=_newest_first)
         self.by_id = {paper.id: paper for paper in papers}
@@ -609,14 +611,14 @@ class Renderer:
         ]
         # The largest single run, papers.json, goes first so that no core waits
         # for it at the end; the results come in the order of the files before.
-        done = map_parts(lambda number: handle(jobs[number]()), range(len(jobs)), papers=len(self.papers))
+        done = self.executor.map(lambda number: handle(jobs[number]()), range(len(jobs)))
         return [*done[3:], *done[1:3], done[0]]
 
     def render_pages(self) -> dict[str, str]:
         """Return the topic pages and their parts (only those showing `changed` papers, if given)."""
         pages, render_run = self._page_renderer()
         # Topic pages are most of the work; large digests render them in forked workers.
-        parts = map_parts(render_run, split(range(len(pages)), RENDER_PARTS), papers=len(self.papers))
+        parts = self.executor.map(render_run, split(range(len(pages)), RENDER_PARTS))
         return {page: text for part in parts for page, text in part.items()}
 
     def _page_renderer(self) -> tuple[list[TopicView], Callable[[Sequence[int]], dict[str, str]]]:

@@ -20,7 +20,7 @@ from itertools import chain
 
 from .config import Topic
 from .models import Paper
-from .parallel import map_parts, split
+from .executor import SERIAL, Executor, split
 from .text import collapse_spaces
 
 TITLE_WEIGHT = 3
@@ -323,7 +323,7 @@ def _depth(topic: str, parent_of: dict[str, str | None]) -> int:
     return depth
 
 
-def classify(papers: list[Paper], topics: tuple[Topic, ...]) -> dict[str, Assignment]:
+def classify(papers: list[Paper], topics: tuple[Topic, ...], executor: Executor = SERIAL) -> dict[str, Assignment]:
     """Assign each paper the topics whose rules it meets, best score first."""
     classifier = TopicClassifier(topics)
 
@@ -332,5 +332,5 @@ def classify(papers: list[Paper], topics: tuple[Topic, ...]) -> dict[str, Assign
 
     # Papers are classified one by one, so runs of them can go to the workers
     # (as index ranges: the workers already have the papers).
-    parts = map_parts(assign, split(range(len(papers)), CLASSIFY_PARTS), papers=len(papers))
+    parts = executor.map(assign, split(range(len(papers)), CLASSIFY_PARTS))
     return {paper.id: assignment for paper, assignment in zip(papers, chain.from_iterable(parts))}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import parallel
+from generator import executor
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).parent.parent
@@ -74,17 +74,17 @@ def forked_pools(monkeypatch: pytest.MonkeyPatch) -> list[set[int]]:
     A test that says it runs "in forked workers" asserts this list is not
     empty, so it cannot pass by quietly running everything in one process.
     """
-    if parallel.worker_count() < 2:
+    if executor.worker_count() < 2:
         pytest.skip("this process cannot fork workers (one core, or threads running)")
     pools: list[set[int]] = []
-    fork_pool = parallel._fork_pool
+    fork_pool = executor._fork_pool
 
     def recording(function, workers):  # type: ignore[no-untyped-def]
         pool = fork_pool(function, workers)
         pools.append({process.pid for process in pool._pool})
         return pool
 
-    monkeypatch.setattr(parallel, "_fork_pool", recording)
+    monkeypatch.setattr(executor, "_fork_pool", recording)
     return pools
 
 

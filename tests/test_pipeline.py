@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import parallel
+from generator.executor import SERIAL, ForkExecutor
 from generator.config import load_config
 from generator.output import MANIFEST
 from generator.pipeline import StageCache, build_digest, generate, load_digest, load_sources, update_digest
@@ -116,13 +116,11 @@ def test_no_fast_update_when_a_paper_goes_away_or_an_entry_moves():
     assert update_digest(before, sources) is None
 
 
-@pytest.mark.parametrize("min_papers", [10**9, 1], ids=["in this process", "in forked workers"])
-def test_generate_writes_exactly_the_digests_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, min_papers: int
-):
+@pytest.mark.parametrize("forking", [False, True], ids=["in this process", "in forked workers"])
+def test_generate_writes_exactly_the_digests_files(tmp_path: Path, request: pytest.FixtureRequest, forking: bool):
     """`digest generate` writes files where they are rendered; the result is what the in-memory digest holds."""
-    forked = request.getfixturevalue("forked_pools") if min_papers == 1 else None
-    monkeypatch.setattr(parallel, "MIN_PAPERS", min_papers)
+    forked = request.getfixturevalue("forked_pools") if forking else None
+    executor = ForkExecutor() if forking else SERIAL
     root = copy_project(tmp_path)
     config = load_config(root / "digest.yml")
     output = root / config.output
@@ -131,7 +129,7 @@ def test_generate_writes_exactly_the_digests_files(
     (output / "old-topic" / "2024.md").write_text("A page no topic makes any more.", encoding="utf-8")
     (output / MANIFEST).write_text(json.dumps({"files": ["old-topic/2024.md"]}), encoding="utf-8")
     (output / "notes.md").write_text("# Mine\n", encoding="utf-8")
-    report, written = generate(config)
+    report, written = generate(config, executor=executor)
     if forked is not None:
         assert_forked(forked)
     digest = load_digest(config)
@@ -143,7 +141,7 @@ def test_generate_writes_exactly_the_digests_files(
     assert written.foreign == ["notes.md"] and "'notes.md', which topic-digest did not write" in report.warnings[-1]
     # The same report as the in-memory digest's, plus what the output folder showed.
     assert json.loads(report.to_json()) == {**json.loads(digest.report.to_json()), "warnings": digest.report.warnings + report.warnings[-1:]}
-    again = generate(config)[1]
+    again = generate(config, executor=executor)[1]
     assert (again.written, again.unchanged, again.removed) == ([], len(digest.files), [])
 
 

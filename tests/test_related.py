@@ -9,8 +9,10 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer,
 
 from generator import related as related_module
 from generator.models import Link, Paper
-from generator.related import method_names, relate, tfidf_baseline, words
+from generator.related import method_names, relate, words
 from generator.stop_words import ENGLISH_STOP_WORDS as OUR_STOP_WORDS
+
+from benchmarks.tfidf_baseline import tfidf_baseline
 
 
 def paper(

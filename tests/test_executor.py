@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from generator import parallel, related, topics
+from generator import executor, related, topics
 from generator.config import Topic
+from generator.executor import MIN_PAPERS, SERIAL, ForkExecutor, choose_executor, split
 from generator.models import Origin, Paper
-from generator.parallel import map_parts, split
 
 from .conftest import assert_forked
 
@@ -23,8 +23,8 @@ def test_map_parts_returns_results_in_order_from_forked_workers(forked_pools):
     import os
 
     offset = 100  # read from the forked workers' copy of this frame
-    assert map_parts(lambda n: n + offset, range(7), papers=parallel.MIN_PAPERS) == list(range(100, 107))
-    pids = map_parts(lambda n: os.getpid(), range(4), papers=parallel.MIN_PAPERS)
+    assert ForkExecutor().map(lambda n: n + offset, range(7)) == list(range(100, 107))
+    pids = ForkExecutor().map(lambda n: os.getpid(), range(4))
     assert os.getpid() not in pids
     assert_forked(forked_pools)
 
@@ -32,7 +32,7 @@ def test_map_parts_returns_results_in_order_from_forked_workers(forked_pools):
 def test_map_parts_runs_small_work_in_this_process():
     import os
 
-    assert map_parts(lambda n: os.getpid(), range(4), papers=parallel.MIN_PAPERS - 1) == [os.getpid()] * 4
+    assert choose_executor(MIN_PAPERS - 1).map(lambda n: os.getpid(), range(4)) == [os.getpid()] * 4
 
 
 def test_map_parts_raises_what_a_part_raises():
@@ -40,7 +40,7 @@ def test_map_parts_raises_what_a_part_raises():
         raise ValueError(f"part {n}")
 
     with pytest.raises(ValueError, match="part 0"):
-        map_parts(fail, [0, 1], papers=parallel.MIN_PAPERS)
+        choose_executor(MIN_PAPERS).map(fail, [0, 1])
 
 
 def _corpus(n: int) -> list[Paper]:
@@ -60,45 +60,63 @@ def test_relate_and_classify_are_the_same_in_workers(monkeypatch, forked_pools):
         Topic(id="kernels", title="Kernels", match=("kernel",), regex=r"sparse\s+attention"),
     )
     monkeypatch.setattr(related, "CHUNK_NONZEROS", 50)  # many chunks, so many parts
-    monkeypatch.setattr(parallel, "MIN_PAPERS", 10**9)
-    alone = (related.relate(papers, 5), topics.classify(papers, taxonomy))
-    monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
-    spread = (related.relate(papers, 5), topics.classify(papers, taxonomy))
+    alone = (related.relate(papers, 5, SERIAL), topics.classify(papers, taxonomy, SERIAL))
+    spread = (related.relate(papers, 5, ForkExecutor()), topics.classify(papers, taxonomy, ForkExecutor()))
     assert_forked(forked_pools)
     assert spread == alone
     assert list(spread[0]) == list(alone[0])
 
 
-def test_the_whole_digest_is_the_same_built_by_workers(monkeypatch, forked_pools):
+def test_the_whole_digest_is_the_same_built_by_workers(forked_pools):
     from generator.config import load_config
     from generator.pipeline import load_digest
 
     from .conftest import PROJECT
 
     config = load_config(PROJECT / "digest.yml")
-    monkeypatch.setattr(parallel, "MIN_PAPERS", 10**9)
-    alone = load_digest(config)
+    alone = load_digest(config, executor=SERIAL)
     forked_pools.clear()
-    monkeypatch.setattr(parallel, "MIN_PAPERS", 1)
-    spread = load_digest(config)
+    spread = load_digest(config, executor=ForkExecutor())
     assert_forked(forked_pools)
     assert spread.files == alone.files
     assert spread.report.to_json() == alone.report.to_json()
 
 
-def test_background_gives_its_value_or_its_error_forked_or_not(monkeypatch, forked_pools):
+def test_background_gives_its_value_or_its_error_forked_or_not(forked_pools):
     import os
 
     values = list(range(5))  # read from the forked worker's copy of this frame
-    for papers in (1, parallel.MIN_PAPERS):
-        assert parallel.Background(lambda: [v * 2 for v in values], papers=papers).result() == [0, 2, 4, 6, 8]
-    assert parallel.Background(os.getpid, papers=1).result() == os.getpid()
-    assert parallel.Background(os.getpid, papers=parallel.MIN_PAPERS).result() != os.getpid()
+    for papers in (1, MIN_PAPERS):
+        assert choose_executor(papers).background(lambda: [v * 2 for v in values]).result() == [0, 2, 4, 6, 8]
+    assert choose_executor(1).background(os.getpid).result() == os.getpid()
+    assert choose_executor(MIN_PAPERS).background(os.getpid).result() != os.getpid()
     assert_forked(forked_pools)
 
     def fail() -> None:
         raise ValueError("no index")
 
-    for papers in (1, parallel.MIN_PAPERS):
+    for papers in (1, MIN_PAPERS):
         with pytest.raises(ValueError, match="no index"):
-            parallel.Background(fail, papers=papers).result()
+            choose_executor(papers).background(fail).result()
+
+
+def test_a_worker_never_forks_workers_of_its_own(forked_pools):
+    import os
+
+    # A part that maps again runs its own parts in the worker, not in a pool of its own.
+    pids = ForkExecutor().map(lambda n: ForkExecutor().map(lambda m: os.getpid(), range(3)), range(2))
+    assert all(len(set(inner)) == 1 and os.getpid() not in inner for inner in pids)
+    assert len(forked_pools) == 1
+    assert executor.worker_count() >= 2  # the test process itself still may
+
+
+def test_the_build_without_the_gc_pause_is_the_same():
+    from generator.config import load_config
+    from generator.pipeline import build_digest, load_sources
+
+    from .conftest import PROJECT
+
+    config = load_config(PROJECT / "digest.yml")
+    sources, _ = load_sources(config)
+    paused, plain = build_digest(config, sources), build_digest.__wrapped__(config, sources)  # type: ignore[attr-defined]
+    assert paused.files == plain.files and paused.overview == plain.overview
