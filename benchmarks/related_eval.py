@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from generator.dedup import merge_records  # noqa: E402
 from generator.mentions import find_mentions  # noqa: E402
 from generator.models import Paper  # noqa: E402
-from generator.readers import decode_listing, read_listing  # noqa: E402
+from generator.sources import decode_listing, read_listing  # noqa: E402
 from generator.related import relate  # noqa: E402
 from tfidf_baseline import tfidf_baseline  # noqa: E402
 

@@ -24,9 +24,8 @@ from .nav import digest_nav
 from .output import OutputError, check_file_target, folder_in_docs, owned_in_docs, write_file, write_site_folder
 from .executor import Pending, choose_executor
 from .search_index import FOLDER as SEARCH_FOLDER
-from .pipeline import (
-    Digest, StageCache, check_generated, load_digest, output_folder, source_folder, write_generated,
-)
+from .pipeline import Digest, StageCache, check_generated, load_digest, output_folder, write_generated
+from .sources import source_folder
 from .preview import (
     TRIGGER, GeneratedFile, PreviewState, Watches, add_banner, nav_labels, problem_banner, signature, start_build,
 )

@@ -36,7 +36,7 @@ def tree(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
 
 def read_source(path: Path, year: int | None = None):  # type: ignore[no-untyped-def]
     """Decode and read one fixture listing, asserting it decodes cleanly."""
-    from generator.readers import decode_listing, read_listing
+    from generator.sources import decode_listing, read_listing
 
     text, warnings = decode_listing(path.read_bytes(), path.name)
     assert warnings == []

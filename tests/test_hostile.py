@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.readers import decode_listing, read_listing
+from generator.sources import decode_listing, read_listing
 from generator.text import clean_text, slugify
 
 from .conftest import FIXTURES, run_digest

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from generator.models import Origin, Record
-from generator.readers import read_listing
+from generator.sources import read_listing
 
 from .conftest import FIXTURES, read_source
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from generator.models import Origin, Record
-from generator.readers import detect_format, read_listing
+from generator.sources import detect_format, read_listing
 
 from .conftest import FIXTURES, read_source
 
@@ -206,7 +206,7 @@ def test_an_object_without_a_list_of_papers_is_one_rejection():
     result = read_listing('{"papers": [1], "tags": ["a"]}', "x.json")
     assert result.layout == "jsonl"  # not in an API shape: read as one JSONL line
     assert [r.reason for r in result.rejected] == ["`title` is missing; give every line a `title`"]
-    from generator.read_hf_api import read_hf_api
+    from generator.sources.hf_api import read_hf_api
 
     assert [r.reason for r in read_hf_api('{"a": 1}', "x.json").rejected] == [
         "the JSON is an object, not a list of papers, and none of its members (`a`) is one list of papers, "

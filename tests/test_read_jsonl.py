@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from generator.models import Origin, Record
-from generator.readers import read_listing
+from generator.sources import read_listing
 
 from .conftest import FIXTURES, read_source
 
@@ -119,7 +119,7 @@ def test_title_without_abstract_is_a_paper_and_summary_stands_in_for_abstract():
 
 
 def test_lines_with_a_byte_order_mark_and_crlf_ends_are_read():
-    from generator.readers import read_file
+    from generator.sources import read_file
 
     data = b'{"title": "A", "abstract": "X."}\r\n\xef\xbb\xbf{"title": "B", "abstract": "Y."}\r\n'
     result = read_file(data, "x.jsonl")

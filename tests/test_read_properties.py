@@ -22,8 +22,8 @@ from xml.sax.saxutils import escape, quoteattr
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generator.read_common import BUG, MAX_JSON_DEPTH, ListingResult
-from generator.readers import ListingError, decode_listing, read_file
+from generator.sources.common import BUG, MAX_JSON_DEPTH, ListingResult
+from generator.sources import ListingError, decode_listing, read_file
 from generator.text import clean_text
 
 NAME = "listing.x"

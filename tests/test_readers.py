@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from generator.models import Origin
-from generator.readers import ListingError, decode_listing, read_file, read_listing
+from generator.sources import ListingError, decode_listing, read_file, read_listing
 
 from .conftest import FIXTURES, PROJECT, read_source
 
@@ -331,7 +331,7 @@ def test_repeated_byte_order_marks_are_all_removed():
 
 
 def test_an_unexpected_error_on_one_record_rejects_only_that_record(monkeypatch: pytest.MonkeyPatch):
-    from generator import read_hf_api
+    from generator.sources import hf_api as read_hf_api
 
     real = read_hf_api._read_item
 
@@ -354,7 +354,7 @@ def test_an_unexpected_error_on_one_record_rejects_only_that_record(monkeypatch:
 
 
 def test_an_unexpected_error_on_a_whole_file_is_a_rejection_naming_it(monkeypatch: pytest.MonkeyPatch):
-    from generator import readers
+    from generator.sources import formats as readers
 
     def failing(text: str, name: str) -> None:
         raise KeyError("x")
@@ -374,7 +374,7 @@ def test_an_unexpected_error_on_a_whole_file_is_a_rejection_naming_it(monkeypatc
 
 
 def test_an_unexpected_error_on_one_text_record_rejects_only_that_record(monkeypatch: pytest.MonkeyPatch):
-    from generator import readers
+    from generator.sources import hf_text as readers
 
     def failing(*args: object) -> None:
         raise RuntimeError("metadata")

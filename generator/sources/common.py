@@ -1,8 +1,8 @@
 """Pieces every listing reader shares: the result type, field checks and guards.
 
-Each format reader (``readers`` for the Hugging Face text layouts,
-``read_hf_api``, ``read_atom``, ``read_jsonl``) takes decoded text and
-returns a :class:`ListingResult`; the checks here keep their messages alike.
+Each format reader (``hf_text`` for the Hugging Face text layouts,
+``hf_api``, ``atom``, ``jsonl``) takes decoded text and returns a
+:class:`ListingResult`; the checks here keep their messages alike.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .models import Origin, Record, Rejection
-from .text import clean_text
+from ..models import Origin, Record, Rejection
+from ..text import clean_text
 
 # New-style ids (2404.14469, 0704.0001) and old-style ones (hep-th/9901001,
 # math.GT/0309136), each with an optional version suffix that is dropped.
@@ -41,6 +41,8 @@ MAX_JSON_DEPTH = 100
 _JSON_STRING = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"?')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 BUG = "this is a bug in topic-digest: please report it with the listing"
+# What to do with a file that is no listing.
+MOVE_OUT = "move it out of the sources folder or narrow `sources:` in digest.yml"
 
 
 class ListingError(Exception):

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 
-from .models import Origin, Rejection
-from .read_common import (
+from ..models import Origin, Rejection
+from .common import (
     ListingResult,
     add_record,
     guard,

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import json
 
-from .models import Origin, Rejection
-from .read_common import (
+from ..models import Origin, Rejection
+from .common import (
     JSON_DECODER,
     ListingResult,
     LongNumber,
@@ -30,7 +30,7 @@ from .read_common import (
     parse_urls,
     scrub_surrogates,
 )
-from .text import clean_text
+from ..text import clean_text
 
 LAYOUT = "hf-api"
 _JSON_WHITESPACE = " \t\n\r"

@@ -1,4 +1,4 @@
-"""Read saved Hugging Face "Daily Papers" listings into raw records.
+"""Read saved Hugging Face "Daily Papers" pages (text) into raw records.
 
 Three layouts are found in the wild, detected per file:
 
@@ -10,42 +10,19 @@ Three layouts are found in the wild, detected per file:
   such as ``Jan 7, 2022``, ``Mar 19`` or ``Jun 12, 2023 1``);
 * the same blocks without metadata.
 
-Other formats are told apart by content, never by file name (see
-:func:`detect_format`) and read by their own modules: ``read_hf_api`` (JSON
-saved from ``/api/daily_papers``), ``read_atom`` (an arXiv API Atom feed) and
-``read_jsonl`` (one JSON object per line). Text that is clearly no listing
-(Markdown notes, a file without a page header or metadata lines) is refused.
-
-A reader takes decoded text and returns records; decoding is done once, by
-:func:`decode_listing`, and :func:`read_file` does both for one file, turning
-every failure into a rejection or a warning that names the file.
+Text that is clearly no listing (Markdown notes, a file without a page
+header or metadata lines) is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import re
 
-from .models import Origin, Rejection
-from .read_atom import read_atom
-from .read_common import (
-    BUG,
-    MAX_COUNT,
-    ListingError,
-    ListingResult,
-    add_record,
-    describe_error,
-    guard,
-    load_json,
-    quoted,
-)
-from .read_hf_api import is_api_object, read_hf_api
-from .read_jsonl import read_jsonl
-from .text import clean_text
-
-__all__ = ["ListingError", "ListingResult", "decode_listing", "detect_format", "read_file", "read_listing"]
+from ..models import Origin, Rejection
+from ..text import clean_text
+from .common import MAX_COUNT, MOVE_OUT, ListingResult, add_record, guard, quoted
 
 MONTHS = {
     name: number
@@ -74,185 +51,10 @@ _GLUED_SUBSCRIBE = re.compile(r"^Subscribe(?=\S)")
 _HEADER_SPAN = 10
 _MARKDOWN_HEADING = re.compile(r"#{1,6}(?:\s|$)")
 _FRONT_MATTER = {"---", "+++"}
-# Past this share of replaced characters a file is taken to be binary.
-_MAX_REPLACEMENT_SHARE = 0.1
-# Lines with bad bytes warned about one by one; the rest in one warning.
-_MAX_LINE_WARNINGS = 10
-_BOMS = (
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
-_UTF8_BOM = b"\xef\xbb\xbf"
-_NO_PAPERS = {
-    "lines": "it has no papers after the page's header",
-    "blocks": "it has no papers after the page's header",
-    "hf-api": "its JSON holds no papers",
-    "arxiv-atom": "the feed has no <entry> elements",
-    "jsonl": "it has no papers",
-}
-# A listing may have a paper or a few without an abstract; this many and none with one is a wrong file.
-_FEW = 5
-_RE_SAVE = "Save the listing as UTF-8 text"
-_MOVE_OUT = "move it out of the sources folder or narrow `sources:` in digest.yml"
 
 
-def read_file(data: bytes, name: str, year: int | None = None) -> ListingResult:
-    """Decode and read one listing file; every failure becomes a rejection or a warning naming the file.
-
-    Each rejection also becomes a warning, and a file that gives no papers
-    gets a warning saying so.
-    """
-    try:
-        text, decode_warnings = decode_listing(data, name)
-    except ListingError as error:
-        return ListingResult(rejected=[Rejection(Origin(name, 1), str(error))], warnings=[str(error)])
-    except Exception as error:  # noqa: BLE001 - the last resort: one file must not stop the build
-        reason = f"decoding it failed unexpectedly ({describe_error(error)}), so none of it was read; {BUG}"
-        return ListingResult(rejected=[Rejection(Origin(name, 1), reason)], warnings=[f"Listing '{name}': {reason}."])
-    result = read_listing(text, name, year)
-    warnings = decode_warnings + result.warnings
-    warnings += [f"Listing '{r.origin.file}' line {r.origin.line}: record rejected: {r.reason}." for r in result.rejected]
-    if not result.records and not result.rejected:
-        what = "the file is empty" if not text.strip() else _NO_PAPERS.get(result.layout, "it has no papers")
-        warnings.append(
-            f"Listing '{name}': {what}, so it adds no papers. Put a saved listing in it, or {_MOVE_OUT}."
-        )
-    elif not result.records and len(result.rejected) > 1:
-        warnings.append(
-            f"Listing '{name}': none of its {len(result.rejected)} records could be used (see the "
-            f"rejections above), so it adds no papers. Fix them, or {_MOVE_OUT}."
-        )
-    elif len(result.records) >= _FEW and not any(record.abstract for record in result.records):
-        warnings.append(
-            f"Listing '{name}': none of its {len(result.records)} papers has an abstract, so they are "
-            "listed without one. Check that the file holds the abstracts (`summary` in the API's "
-            "JSON, `abstract` in JSONL, <summary> in an Atom feed)."
-        )
-    return ListingResult(result.records, result.rejected, warnings, result.layout)
-
-
-def decode_listing(data: bytes, name: str) -> tuple[str, list[str]]:
-    """Decode a listing's bytes as UTF-8 (or UTF-16/32 with a byte-order mark), warning about each line with bad bytes."""
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return _decode_wide(data[len(bom) :], codec, name)
-    while data.startswith(_UTF8_BOM):
-        data = data[len(_UTF8_BOM) :]
-    head = data[:4096]
-    if b"\x00" in head:
-        if _looks_like_utf16(head):
-            raise ListingError(
-                f"Could not read listing '{name}': it looks like UTF-16 text without a byte-order "
-                f"mark (every other byte is NUL). {_RE_SAVE} (in an editor's 'Save as', or with "
-                "`iconv -f UTF-16LE -t UTF-8`)."
-            )
-        raise ListingError(
-            f"Could not read listing '{name}': it holds NUL bytes, so it is not a text file. {_RE_SAVE}."
-        )
-    # Line ends first, so the line numbers of warnings are the readers' line numbers.
-    # A CR byte never occurs inside a UTF-8 sequence.
-    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    text = data.decode("utf-8", errors="replace")
-    warnings: list[str] = []
-    nuls = text.count("\x00")
-    if "\ufffd" in text or nuls:
-        replaced = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd") + nuls
-        if replaced > max(16, len(text) * _MAX_REPLACEMENT_SHARE):
-            raise ListingError(
-                f"Could not read listing '{name}': {replaced} bytes are not UTF-8, "
-                f"so it is mostly not text. {_RE_SAVE}."
-            )
-        bad: list[tuple[int, str]] = []
-        for number, raw in enumerate(data.split(b"\n"), start=1):
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError:
-                bad.append((number, "bytes that are not UTF-8"))
-            else:
-                if b"\x00" in raw:
-                    bad.append((number, "NUL bytes, which are not text,"))
-        warnings = [
-            f"Listing '{name}' line {number}: {what} were replaced "
-            "with '\ufffd'. Re-save the file as UTF-8 to keep those characters."
-            for number, what in bad[:_MAX_LINE_WARNINGS]
-        ]
-        if len(bad) > _MAX_LINE_WARNINGS:
-            warnings.append(
-                f"Listing '{name}': {len(bad) - _MAX_LINE_WARNINGS} more lines have bytes that are not "
-                "UTF-8 text, replaced with '\ufffd'. Re-save the file as UTF-8 to keep those characters."
-            )
-        text = text.replace("\x00", "\ufffd")
-    return text, warnings
-
-
-def _decode_wide(data: bytes, codec: str, name: str) -> tuple[str, list[str]]:
-    """Decode UTF-16 or UTF-32 text (its byte-order mark removed), warning once about bad bytes."""
-    text = data.decode(codec, errors="replace")
-    warnings = []
-    try:
-        data.decode(codec)
-    except UnicodeDecodeError:
-        warnings.append(
-            f"Listing '{name}': some bytes are not valid {codec[:6].upper()} and were replaced with "
-            f"'\ufffd'. {_RE_SAVE} to keep those characters."
-        )
-    text = text.lstrip("\ufeff").replace("\x00", "\ufffd")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
-
-
-def _looks_like_utf16(head: bytes) -> bool:
-    """Tell UTF-16 text without a byte-order mark: NUL in nearly every other byte, and only there."""
-    even, odd = head[0::2].count(0), head[1::2].count(0)
-    most, least = max(even, odd), min(even, odd)
-    return most >= len(head) // 4 and least <= most // 20
-
-
-def detect_format(text: str) -> str:
-    """Name a listing's format from its first characters: hf-api, arxiv-atom, jsonl or text."""
-    start = text.lstrip("\ufeff").lstrip()[:5]
-    if start.startswith("["):
-        return "hf-api"
-    # Any markup goes to the XML reader, which refuses HTML and DOCTYPEs with
-    # a clear reason instead of reading tags as titles.
-    if start.startswith("<"):
-        return "arxiv-atom"
-    if start.startswith("{"):
-        return "jsonl"
-    return "text"
-
-
-def read_listing(text: str, name: str, year: int | None = None) -> ListingResult:
-    """Read one listing's text into records, detecting its format and layout; never raise."""
-    try:
-        return _read_by_format(text.removeprefix("\ufeff"), name, year)
-    except Exception as error:  # noqa: BLE001 - the last resort: one file must not stop the build
-        reason = f"reading it failed unexpectedly ({describe_error(error)}), so none of it was read; {BUG}"
-        return ListingResult(rejected=[Rejection(Origin(name, 1), reason)])
-
-
-def _read_by_format(text: str, name: str, year: int | None) -> ListingResult:
-    detected = detect_format(text)
-    if detected == "hf-api":
-        return read_hf_api(text, name)
-    if detected == "arxiv-atom":
-        return read_atom(text, name)
-    if detected == "jsonl":
-        return read_hf_api(text, name) if _is_api_object(text) else read_jsonl(text, name)
-    return _read_text(text, name, year)
-
-
-def _is_api_object(text: str) -> bool:
-    """Tell a JSON object in the API's shapes (a paper, or a list of them inside) from JSONL."""
-    try:
-        value = load_json(text)
-    except (json.JSONDecodeError, RecursionError):
-        return False  # several lines of JSON, or broken ones: JSONL, read line by line
-    return is_api_object(value)
-
-
-def _read_text(text: str, name: str, year: int | None) -> ListingResult:
+def read_text(text: str, name: str, year: int | None = None) -> ListingResult:
+    """Read a saved Daily Papers page in whichever of its layouts it is (see the module's docstring)."""
     lines = text.split("\n")
     if refused := _not_a_listing(lines):
         number, reason = refused
@@ -289,7 +91,7 @@ def _not_a_listing(lines: list[str]) -> tuple[int, str] | None:
         )
     return number, (
         f"{what}; none of it was read. If it is a listing, save the whole page, header included; "
-        f"if not, {_MOVE_OUT}"
+        f"if not, {MOVE_OUT}"
     )
 
 
