@@ -20,6 +20,7 @@ import functools
 import gc
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -150,16 +151,26 @@ def _fork_pool(function: Callable[..., Any], workers: int) -> Any:
     A forked worker gets the pool's arguments without pickling, so the
     function and everything it reads reach it as they are.
     """
-    return multiprocessing.get_context("fork").Pool(workers, initializer=_hold, initargs=(function,))
+    return multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(function,))
 
 
 # In a worker: the function its pool was forked for.
 _held: Callable[..., Any] | None = None
 
 
-def _hold(function: Callable[..., Any]) -> None:
+def _start_worker(function: Callable[..., Any]) -> None:
+    """Hold function, and let SIGTERM (and SIGHUP) end this worker at once.
+
+    The pool stops its workers with SIGTERM. A Python handler inherited from
+    the parent (the CLI's) runs only between bytecodes: a worker just about
+    to wait for its next part on the queue's lock missed the signal for good,
+    and the pool, and `digest generate`, waited for it forever.
+    """
     global _held
     _held = function
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 def _call(part: Any) -> Any:
