@@ -53,7 +53,7 @@ from generator.models import Paper  # noqa: E402
 from generator.nav import digest_nav  # noqa: E402
 from generator.pipeline import StageCache, _renderer, gather, load_sources  # noqa: E402
 from generator.plugin import ASSET_FOLDER, ASSETS, REQUIRED_EXTENSIONS  # noqa: E402
-from generator.render import NEW_PAGE, OVERVIEW_MARKER, WITH_CODE_PAGE  # noqa: E402
+from generator.constants import NEW_PAGE, OVERVIEW_MARKER, WITH_CODE_PAGE  # noqa: E402
 
 BIN = Path(sys.executable).parent
 ROOT = Path("/tmp/digest-bench")

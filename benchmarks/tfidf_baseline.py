@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from generator.models import Paper
-from generator.related import Retrieval
+from generator.enrich.related import Retrieval
 
 
 def tfidf_baseline(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, ...]]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from .constants import NEW_PAGE, PAPERS_JSON, UNSORTED_ID, WITH_CODE_PAGE
 from .errors import DigestError
 
 CONFIG_NAME = "digest.yml"
@@ -116,7 +117,7 @@ RESERVED_SITE_NAMES = {
     "assets": "the theme's and topic-digest's scripts and styles are there (assets/topic-digest)",
     "search": "the search indexes are there (search/search_index.json, search/digest)",
     "templates": "MkDocs leaves docs/templates/ out of the site",
-    "papers.json": "the digest's data file has that name",
+    PAPERS_JSON: "the digest's data file has that name",
     "digest.bib": "the digest's BibTeX file has that name",
     "404.html": "the page for missing addresses has that name",
     "sitemap.xml": "the sitemap has that name",
@@ -124,7 +125,9 @@ RESERVED_SITE_NAMES = {
     "index.html": "the home page has that name",
 }
 # Generated pages that share the topic pages' folder.
-RESERVED_TOPIC_IDS = frozenset({"unsorted", "papers-with-code", "papers", "index", "new"})
+RESERVED_TOPIC_IDS = frozenset(
+    {UNSORTED_ID, WITH_CODE_PAGE.removesuffix(".md"), PAPERS_JSON.removesuffix(".json"), "index", NEW_PAGE.removesuffix(".md")}
+)
 
 
 class _LineLoader(yaml.SafeLoader):

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from .escape import html_text
 
 ATOM = "http://www.w3.org/2005/Atom"
-FEED_FOLDER = "feeds"
 MAX_ENTRIES = 100
 
 

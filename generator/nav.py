@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .render import NEW_PAGE, UNSORTED, WITH_CODE_PAGE, topic_page
+from .constants import NEW_PAGE, WITH_CODE_PAGE
+from .render import UNSORTED, topic_page
 from .pipeline import Digest
 
 NavItem = Any

@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .constants import UNSORTED_ID
 from .models import Paper
 
 # Full entries per topic page by default (digest.yml `page_size`). An entry is
@@ -44,7 +45,6 @@ ENTRY_WEIGHT = 20
 LINE_WEIGHT = 1
 UNDATED = "undated"
 OTHER = "non-ascii"  # the key of titles that start with no ASCII letter or digit
-UNSORTED_ID = "unsorted"
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _DATE_LEVELS = 3  # year, month, day
 
@@ -161,7 +161,7 @@ class Keys:
         """Return a paper's date keys: (year, month, day), or ("undated",)."""
         dates = self.dates.get(paper.id)
         if dates is None:
-            date = paper.published or paper.listed
+            date = paper.shown_date
             dates = self.dates[paper.id] = _date_keys(date) if date is not None else (UNDATED,)
         return dates
 

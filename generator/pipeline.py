@@ -12,19 +12,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from .config import DigestConfig, Topic
-from .dedup import merge_records
+from .enrich.dedup import merge_records
 from .executor import Executor, choose_executor, split, without_cyclic_gc
-from .links import paper_links
-from .mentions import find_mentions
+from .enrich.links import paper_links
+from .enrich.mentions import find_mentions
 from .models import Link, Paper, Record, Rejection
 from .output import OutputError, OutputFolder, WriteResult, output_root
 from .sources import ListingResult, SourceFile, load_sources, read_file
-from .related import relate
+from .enrich.related import relate
 from .search_index import SearchPage, SearchPaper, build_search_index
 from .render import Renderer, make_environment
 from .report import Report
-from .overrides import apply_overrides
-from .topics import Assignment, Match, classify
+from .enrich.overrides import apply_overrides
+from .enrich.topics import Assignment, Match, classify
 
 log = logging.getLogger(__name__)
 LINK_PARTS = 4  # runs of papers whose links forked workers find

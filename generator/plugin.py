@@ -23,15 +23,13 @@ from .errors import DigestError
 from .nav import digest_nav
 from .output import OutputError, check_file_target, folder_in_docs, owned_in_docs, write_file, write_site_folder
 from .executor import Pending, choose_executor
-from .search_index import FOLDER as SEARCH_FOLDER
+from .constants import ALL_FEED, FEED_FOLDER, OVERVIEW_MARKER, PAPERS_JSON, SEARCH_FOLDER
 from .pipeline import Digest, StageCache, check_generated, load_digest, output_folder, write_generated
 from .sources import source_folder
 from .preview import (
     TRIGGER, GeneratedFile, PreviewState, Watches, add_banner, nav_labels, problem_banner, signature, start_build,
 )
 from .escape import html_attr
-from .feeds import FEED_FOLDER
-from .render import ALL_FEED, OVERVIEW_MARKER
 
 # MkDocs counts warnings of its own logger tree, so `--strict` sees ours.
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -189,7 +187,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                 files.remove(stale)
             for relative, content in sorted(self.digest.files.items()):
                 # papers.json belongs at the site root (the contract), not in the pages folder.
-                uri = relative if relative == "papers.json" else f"{folder}/{relative}"
+                uri = relative if relative == PAPERS_JSON else f"{folder}/{relative}"
                 generated[uri] = content
                 file = GeneratedFile.generated(config, uri, content=content)
                 # Parts of split topics are reached from their topic page, not the

@@ -23,30 +23,26 @@ import jinja2
 from markupsafe import Markup
 
 from .chart import monthly_chart
+from .constants import ALL_FEED, CHART_FILE, FEED_FOLDER, NEW_PAGE, PAPERS_JSON, UNSORTED_ID, WITH_CODE_PAGE
 from .config import DigestConfig, Topic, display_path
 from .errors import TemplateError
 from .escape import finalize, html_attr
-from .feeds import FEED_FOLDER, MAX_ENTRIES, FeedEntry, atom_feed
+from .feeds import MAX_ENTRIES, FeedEntry, atom_feed
 from .models import Link, Paper
 from .executor import SERIAL, Executor, split
 from .paging import UNDATED, Part, Paging, assign_pages, ordered_parts, split_groups
 from .search_index import SearchPage, SearchPaper
-from .topics import Match
+from .enrich.topics import Match
 
 Result = TypeVar("Result")
 
 # A link to the top-level templates/, so wheels carry the templates too.
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 UNSORTED = Topic(
-    id="unsorted",
+    id=UNSORTED_ID,
     title="Unsorted",
     description="Papers that no topic rule matched yet. Extend the taxonomy in digest.yml.",
 )
-WITH_CODE_PAGE = "papers-with-code.md"
-NEW_PAGE = "new.md"
-CHART_FILE = "chart.svg"
-ALL_FEED = f"{FEED_FOLDER}/all.xml"
-OVERVIEW_MARKER = "<!-- digest:overview -->"
 LATEST_COUNT = 10
 # The New page shows whole listing days until it holds NEW_PAPERS_SHOWN
 # papers, and never more than NEW_PAPERS_MAX: a day that would pass it is
@@ -454,12 +450,12 @@ class PartIndex:
 
 
 def _date(paper: Paper) -> str:
-    date = paper.published or paper.listed
+    date = paper.shown_date
     return date.isoformat() if date else ""
 
 
 def _newest_first(paper: Paper) -> tuple[int, str, str]:
-    date = paper.published or paper.listed
+    date = paper.shown_date
     return (-(date.toordinal() if date else 0), paper.title.casefold(), paper.id)
 
 
@@ -569,8 +565,8 @@ class Renderer:
                     on_page[page].entries.append(self.paper_view(paper))
                 else:
                     on_page[page].others.append(PaperRef(paper.title, self.href(paper.id, page), _date(paper)))
-        dates = [p.listed or p.published for p in self.papers if p.listed or p.published]
-        with_code = sum(1 for p in self.papers if any(link.kind == "code" for link in p.links))
+        dates = [date for p in self.papers if (date := p.arrival_date)]
+        with_code = sum(1 for p in self.papers if p.has_code)
         return DigestView(
             title=self.config.title,
             description=self.config.description,
@@ -604,7 +600,7 @@ class Renderer:
             papers_json, self.papers, self.matches, self.paging.page_of, self.config.output, self.use_directory_urls
         )
         jobs: list[Callable[[], dict[str, str]]] = [
-            lambda: {"papers.json": export()},
+            lambda: {PAPERS_JSON: export()},
             self.render_site_pages,
             self.feeds,
             *(functools.partial(render_run, run) for run in split(range(len(pages)), RENDER_PARTS)),
@@ -670,11 +666,7 @@ class Renderer:
 
     def code_pages(self) -> dict[str, str]:
         """Return the papers-with-code page, split like a topic (see paging.py) past CODE_ROWS_PER_PAGE rows."""
-        code_of = {
-            paper.id: code
-            for paper in self.papers
-            if (code := next((link for link in paper.links if link.kind == "code"), None))
-        }
+        code_of = {paper.id: code for paper in self.papers if (code := paper.code_link)}
         with_code = [paper for paper in self.papers if paper.id in code_of]
         template = self.env.get_template("with_code.md.j2")
         placed = split_groups([(paper, 1) for paper in with_code], CODE_ROWS_PER_PAGE)
@@ -747,14 +739,14 @@ class Renderer:
     def feeds(self) -> dict[str, str]:
         """Return the Atom feed of the whole digest and one per topic."""
         def entry(paper: Paper) -> FeedEntry:
-            code = next((link.url for link in paper.links if link.kind == "code"), None)
+            code = paper.code_link
             return FeedEntry(
                 id=paper.id,
                 title=paper.title,
                 abstract=paper.abstract,
                 href=f"../{page_url(self.paging.page_of[paper.id], self.use_directory_urls)}#{paper.id}",
-                code=code,
-                date=paper.listed or paper.published,
+                code=code.url if code else None,
+                date=paper.arrival_date,
                 topics=paper.topics,
             )
 
@@ -788,7 +780,7 @@ class Renderer:
 
 def _feed_order(paper: Paper) -> tuple[int, str]:
     """Return the key atom_feed sorts a paper's entry by: newest first, then by id."""
-    date = paper.listed or paper.published
+    date = paper.arrival_date
     return (-(date.toordinal() if date else 0), paper.id)
 
 

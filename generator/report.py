@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from .models import Paper, Rejection
-from .topics import Match
+from .enrich.topics import Match
 
 
 @dataclass

@@ -18,8 +18,8 @@ that a query fetches only what it needs:
 worker adds to each URL so that a browser cache never mixes two builds.
 
 Documents are the papers, in bucket order, followed by the findable pages. Terms are runs of two or more
-letters, digits or underscores of the NFKC, lowercased text, the same rule the
-browser's worker (assets/search-worker.js) applies to queries.
+letters, digits or underscores of the NFKC, lowercased text (tokens.SEARCH_TERM),
+the rule the browser's worker (assets/search-worker.js) applies to queries.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,11 +34,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from .constants import SEARCH_FOLDER as FOLDER
+from .enrich.tokens import SEARCH_TERM, search_normalize
 from .models import Paper
 
-FOLDER = "search/digest"
-TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-_WORD = re.compile(TOKEN_PATTERN)
+_TERM = re.compile(SEARCH_TERM)
 # Where a term occurs decides its weight: the title counts 3 times, names of
 # code repositories twice, the abstract once. Weights are capped so one
 # repeated word cannot outweigh the title.
@@ -111,14 +110,9 @@ def build_search_index(pages: Sequence[SearchPage], papers: Sequence[SearchPaper
     return files
 
 
-def normalize(text: str) -> str:
-    """Return text as terms are cut from it (the browser does the same)."""
-    return unicodedata.normalize("NFKC", text).lower()
-
-
 def _repo_text(paper: Paper) -> str:
     """Return the words of a paper's repository names, and the parts of snake_case ones, once each."""
-    words = {word for link in paper.links if link.repo for word in _WORD.findall(link.repo)}
+    words = {word for link in paper.links if link.repo for word in _TERM.findall(link.repo)}
     words |= {part for word in words if "_" in word for part in word.split("_")}
     return " ".join(sorted(words))
 
@@ -141,7 +135,7 @@ def _weights(titles: list[str], bodies: list[str], repos: list[str]) -> tuple[li
     from sklearn.feature_extraction.text import CountVectorizer
 
     vectorizer = CountVectorizer(
-        token_pattern=TOKEN_PATTERN, preprocessor=normalize, dtype=np.int32
+        token_pattern=SEARCH_TERM, preprocessor=search_normalize, dtype=np.int32
     )
     try:
         counts = vectorizer.fit_transform(f"{t} {b} {r}" for t, b, r in zip(titles, bodies, repos))

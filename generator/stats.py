@@ -30,7 +30,7 @@ def digest_stats(config: DigestConfig, papers: list[Paper]) -> Stats:
     sources = Counter(origin.file for paper in papers for origin in paper.origins)
     return Stats(
         papers=len(papers),
-        with_code=sum(1 for p in papers if any(link.kind == "code" for link in p.links)),
+        with_code=sum(1 for p in papers if p.has_code),
         per_topic=[(t.id, primary[t.id], members[t.id]) for t in config.topics],
         unsorted=sum(1 for p in papers if not p.topics),
         per_month=sorted(months.items()),

@@ -15,32 +15,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .enrich.stop_words import PHRASE_STOP_WORDS
+from .enrich.tokens import PHRASE_BREAK, PHRASE_WORD
+from .enrich.topics import ABSTRACT_WEIGHT, TITLE_WEIGHT
 from .models import Paper
-from .topics import ABSTRACT_WEIGHT, TITLE_WEIGHT
 
 MAX_WORDS = 3
 MAX_EXAMPLES = 3
 
-# Function words and the boilerplate of abstracts: a phrase may hold them
-# inside ("mixture of experts") but never start or end with one.
-STOPWORDS = frozenset(
-    """
-    a about above across after again against all almost also although always am among an and any
-    are around as at be because been before being below between both but by can cannot could did
-    do does doing done down during each either else even ever every few for from further had has
-    have having he her here hers him his how however i if in into is it its itself just least less
-    let like made make makes making many may me might more most much must my neither no nor not of
-    off often on once one only onto or other others otherwise our ours out over own per quite
-    rather same several she should since so some such than that the their theirs them then there
-    these they this those though through thus to too under until up upon us use used uses using via
-    was we well were what when where whether which while who whom whose why will with within
-    without would yet you your
-    paper propose proposes proposed present presents presented introduce introduces introduced
-    show shows shown demonstrate demonstrates achieve achieves achieved achieving result results
-    approach approaches method methods novel new work works study existing based towards toward
-    significantly significant respectively e.g i.e et al state-of-the-art up-to
-    """.split()
-)
 # Title words that make no phrase on their own: a phrase may start with
 # "efficient" ("efficient code") but not end with it, and may end with
 # "scaling" but not start with "rethinking".
@@ -59,9 +41,6 @@ NOT_FIRST = frozenset(
 )
 
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
-# Punctuation ends a phrase: no suggestion spans "Title: subtitle" or a comma.
-_CLAUSE = re.compile(r"[.,;:!?()\[\]{}\"“”|/]+|\s[-–—]+\s|\s'|'\s")
-_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
 
 @dataclass(frozen=True)
@@ -165,12 +144,12 @@ def _text(paper: Paper) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(_URL.sub(" ", text))
+    return PHRASE_WORD.findall(_URL.sub(" ", text))
 
 
 def _clauses(text: str) -> Iterable[list[str]]:
-    for clause in _CLAUSE.split(_URL.sub(" ", text)):
-        words = _WORD.findall(clause)
+    for clause in PHRASE_BREAK.split(_URL.sub(" ", text)):
+        words = PHRASE_WORD.findall(clause)
         if words:
             yield words
 
@@ -195,7 +174,7 @@ def _paper_keys(paper: Paper, vocabulary: set[str]) -> set[str]:
 
 
 def _content(word: str) -> bool:
-    return word not in STOPWORDS and len(word) > 1 and not word.replace("-", "").isdigit()
+    return word not in PHRASE_STOP_WORDS and len(word) > 1 and not word.replace("-", "").isdigit()
 
 
 def _singular(word: str, vocabulary: set[str]) -> str:

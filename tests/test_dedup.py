@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.dedup import merge_records
+from generator.enrich.dedup import merge_records
 from generator.models import Origin, Record
 
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.sources import decode_listing, read_listing
-from generator.text import clean_text, slugify
+from generator.enrich.text import clean_text, slugify
 
 from .conftest import FIXTURES, run_digest
 

@@ -9,10 +9,11 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from generator.links import CODE_HOST_PAGES, HF_PAGES, PLACEHOLDER_OWNERS, extract_links, paper_links
+from generator.enrich.link_hosts import CODE_HOST_PAGES, HF_PAGES, PLACEHOLDER_OWNERS
+from generator.enrich.links import extract_links, paper_links
 from generator.models import LINK_KINDS, Link
-from generator.stop_words import ENGLISH_STOP_WORDS
-from generator.text import clean_text
+from generator.enrich.stop_words import ENGLISH_STOP_WORDS
+from generator.enrich.text import clean_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "links"
 SOURCES = Path(__file__).parent.parent / "data" / "sources"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.mentions import find_mentions, paper_names
+from generator.enrich.mentions import find_mentions, paper_names
 from generator.models import Paper
 
 SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources"

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from generator.config import DigestConfig, Override, Topic
 from generator.models import Origin, Paper
-from generator.overrides import apply_overrides
-from generator.topics import Assignment, Match
+from generator.enrich.overrides import apply_overrides
+from generator.enrich.topics import Assignment, Match
 
 TOPICS = (Topic("a", "A"), Topic("b", "B"), Topic("c", "C"))
 

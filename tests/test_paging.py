@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from generator.config import load_config
 from generator.models import Paper
 from generator.pipeline import build_digest, load_sources, update_digest
-from generator.text import title_key
+from generator.enrich.text import title_key
 from generator.paging import (
     ENTRY_WEIGHT, LINE_WEIGHT, Keys, Part, Paging, assign_pages, filing_key, split_groups,
 )

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from generator.sources.common import BUG, MAX_JSON_DEPTH, ListingResult
 from generator.sources import ListingError, decode_listing, read_file
-from generator.text import clean_text
+from generator.enrich.text import clean_text
 
 NAME = "listing.x"
 EXAMPLES = int(os.environ.get("READER_EXAMPLES", "100"))

@@ -7,10 +7,12 @@ import pytest
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer
 
-from generator import related as related_module
+from generator.enrich import related as related_module
 from generator.models import Link, Paper
-from generator.related import method_names, relate, words
-from generator.stop_words import ENGLISH_STOP_WORDS as OUR_STOP_WORDS
+from generator.enrich import tokens
+from generator.enrich.related import relate
+from generator.enrich.tokens import method_names, words
+from generator.enrich.stop_words import ENGLISH_STOP_WORDS as OUR_STOP_WORDS
 
 from benchmarks.tfidf_baseline import tfidf_baseline
 
@@ -219,9 +221,9 @@ def test_stop_words_are_scikit_learns() -> None:
 @pytest.mark.parametrize(
     "count, analyzer",
     [
-        (related_module._word_counts, words),
+        (tokens.word_counts, words),
         # A name counts once however often the text repeats it.
-        (related_module._name_presence, lambda text: list(dict.fromkeys(method_names(text)))),
+        (tokens.name_presence, lambda text: list(dict.fromkeys(method_names(text)))),
     ],
 )
 def test_term_counts_are_count_vectorizers_matrix(count, analyzer) -> None:
@@ -234,7 +236,7 @@ def test_term_counts_are_count_vectorizers_matrix(count, analyzer) -> None:
 
 
 def test_tf_idf_is_scikit_learns_bit_for_bit() -> None:
-    counts = related_module._term_counts(TEXTS, related_module._word_counts)
+    counts = related_module._term_counts(TEXTS, tokens.word_counts)
     expected = TfidfTransformer().fit_transform(counts.copy())
     ours = related_module._tf_idf(counts.copy())
     assert np.array_equal(ours.indices, expected.indices) and np.array_equal(ours.indptr, expected.indptr)

@@ -18,7 +18,7 @@ from generator.config import DigestConfig, Topic
 from generator.feeds import FeedEntry, atom_feed, build_time
 from generator.models import Link, Origin, Paper
 from generator.render import Renderer, make_environment, papers_json, relative, split_abstract
-from generator.topics import Match
+from generator.enrich.topics import Match
 
 
 def test_split_abstract_keeps_short_ones_whole():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+from generator.enrich.tokens import search_normalize as normalize
 from generator.models import Link, Paper
 from generator.search_index import (
     FOLDER,
@@ -12,7 +13,6 @@ from generator.search_index import (
     SearchPage,
     SearchPaper,
     build_search_index,
-    normalize,
 )
 
 

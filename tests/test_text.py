@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import text
-from generator.text import clean_text, slugify, title_key, unique_slugs
+from generator.enrich import text
+from generator.enrich.text import clean_text, slugify, title_key, unique_slugs
 
 
 def test_clean_text_removes_controls_and_invisible_marks():

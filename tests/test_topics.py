@@ -4,7 +4,10 @@ import re
 
 from generator.config import Topic
 from generator.models import Paper
-from generator.topics import Match, _needed_texts, _Regex, _start_texts, classify
+from generator.enrich.regex_needs import RegexCheck
+from generator.enrich.regex_needs import needed_texts as _needed_texts
+from generator.enrich.regex_needs import start_texts as _start_texts
+from generator.enrich.topics import Match, classify
 
 
 def paper(pid: str, title: str, abstract: str = "Nothing here.") -> Paper:
@@ -99,7 +102,7 @@ def test_the_needed_text_check_never_changes_what_a_regex_finds():
     ]  # fmt: skip
     for regex in regexes:
         pattern = re.compile(regex, re.IGNORECASE)
-        check = _Regex(0, regex, pattern, _needed_texts(regex), _start_texts(regex))
+        check = RegexCheck(pattern, _needed_texts(regex), _start_texts(regex))
         for text in texts:
             lowered = text.lower() if text.isascii() else None
             assert check.found_in(text, lowered) == (pattern.search(text) is not None), (regex, text)

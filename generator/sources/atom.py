@@ -21,7 +21,7 @@ from xml.parsers import expat
 
 from ..models import Origin, Rejection
 from .common import ListingResult, add_record, guard, line_at, parse_arxiv_id, parse_iso_date
-from ..text import clean_text
+from ..enrich.text import clean_text
 
 LAYOUT = "arxiv-atom"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -30,7 +30,7 @@ from .common import (
     parse_urls,
     scrub_surrogates,
 )
-from ..text import clean_text
+from ..enrich.text import clean_text
 
 LAYOUT = "hf-api"
 _JSON_WHITESPACE = " \t\n\r"

@@ -21,7 +21,7 @@ import functools
 import re
 
 from ..models import Origin, Rejection
-from ..text import clean_text
+from ..enrich.text import clean_text
 from .common import MAX_COUNT, MOVE_OUT, ListingResult, add_record, guard, quoted
 
 MONTHS = {

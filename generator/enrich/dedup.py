@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from .models import Paper, Record
+from ..models import Paper, Record
 from .text import slugify, title_key, unique_slugs
 
 T = TypeVar("T")

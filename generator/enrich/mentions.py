@@ -15,85 +15,37 @@ name that two papers share.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from itertools import chain, filterfalse
 
-from .models import Paper
-from .executor import SERIAL, Executor, split
+from ..executor import SERIAL, Executor, split
+from ..models import Paper
+from .stop_words import GENERIC_NAMES
+from .tokens import MIN_NAME_LENGTH, canonical_names, looks_like_method_name, name_words
 
-# LaTeX and markup noise inside names: H$_{2}$O, H_2O and H^2O all mean H2O. The
-# Unicode hyphens NFKC leaves alone become the ASCII one names are written with.
-_CANONICAL = str.maketrans(
-    {"$": None, "_": None, "^": None, "{": None, "}": None, "\u2010": "-", "\u2011": "-"}
-)
 _URL = re.compile(r"(?:https?://|www\.)\S+")
-# Inside a word '-' and '.' chain parts (FlashAttention-2, GEB-1.3B, SnapKV-style);
-# '+' ends a name (FlashDecoding++) or, between letters, joins two (SnapKV+H2O).
-_IN_WORD = "-.+"
+# A chained word's parts split at '-' and '.', and at '+' between two names (SnapKV+H2O).
 _CHAIN_SEPARATOR = re.compile(r"([-.]|(?<=\w)\+(?=\w))")
 _DIGIT = re.compile(r"\d")
 _NAME_SHAPE = re.compile(r"\w+(?:[-.]\w+)*\+*")
 # What may separate a name from the rest of its title: a colon, or a dash with
 # spaces around it (a dash without spaces is part of the name, as in TPI-LLM).
 _TITLE_SPLIT = re.compile(r"\s*:\s+|\s+[-\u2013\u2014]\s+")
-_MIN_NAME_LENGTH = 3
-# Generic terms that look like method names yet name no single paper; a title
-# starting with one ("LLM: ...", "MoE: ...") must not make every abstract that
-# uses the word mention it. Names shorter than _MIN_NAME_LENGTH (AI, KV, RL)
-# are dropped anyway.
-STOPWORDS = frozenset(
-    """
-    API APIs ASR BERT CNN CNNs CO2 CPU CPUs CUDA DNN DNNs FPGA FPGAs GAN GANs GNN GNNs
-    GPT GPU GPUs HPC IoT LLM LLMs LSTM LVLM LVLMs MLLM MLLMs MLP MLPs MoE MoEs NLP
-    NPU NPUs RAG RLHF RNN RNNs RPG SLM SLMs SOTA SQL SSM SSMs TPU TPUs ViT ViTs VLA
-    VLAs VLM VLMs FP4 FP8 FP16 FP32 BF16 INT4 INT8
-    """.split()
-)
 MENTION_PARTS = 4  # runs of abstracts handed to the workers
-
-
-class _WordBreaks(dict[int, int]):
-    """A str.translate table turning every character that ends a word into a space."""
-
-    def __missing__(self, codepoint: int) -> int:
-        char = chr(codepoint)
-        # A word is letters and digits, plus the punctuation names are built with.
-        value = codepoint if char.isalnum() or char in _IN_WORD else ord(" ")
-        self[codepoint] = value
-        return value
-
-
-# Filled lazily: a full table over every Unicode code point would be huge.
-_WORD_BREAKS = _WordBreaks()
-
-
-def _canonical(text: str) -> str:
-    """Return text in the spelling that names and abstracts are compared in."""
-    return unicodedata.normalize("NFKC", text).translate(_CANONICAL)
-
-
-def _is_method_like(part: str) -> bool:
-    """Tell whether one dash-free part of a word looks like a method name."""
-    if part in STOPWORDS or not any(ch.isalpha() for ch in part):
-        return False
-    if any(ch.isupper() for ch in part[1:]) or any(ch.isdigit() for ch in part):
-        return True
-    return len(part) >= _MIN_NAME_LENGTH and part.isupper()
 
 
 def _is_name(word: str) -> bool:
     """Tell whether a canonical word may serve as a paper's name."""
-    if word in STOPWORDS or sum(ch.isalnum() for ch in word) < _MIN_NAME_LENGTH:
+    if word in GENERIC_NAMES or sum(ch.isalnum() for ch in word) < MIN_NAME_LENGTH:
         return False
     # Each part is judged alone so that generic compounds such as Self-Attention
     # or Key-Value are not names, while FlashAttention-2 and TPI-LLM are.
-    return any(_is_method_like(part) for part in re.split(r"[-.+]", word))
+    return any(looks_like_method_name(part) for part in re.split(r"[-.+]", word))
 
 
 def paper_names(title: str) -> list[str]:
     """Return the canonical names a title gives, or an empty list."""
-    pieces = _TITLE_SPLIT.split(_canonical(title).strip(), maxsplit=1)
+    pieces = _TITLE_SPLIT.split(canonical_names(title).strip(), maxsplit=1)
     if len(pieces) < 2 or not pieces[1]:
         return []
     head = pieces[0]
@@ -116,14 +68,13 @@ def _name_index(papers: Sequence[Paper]) -> dict[str, str]:
 
 def _names_in(abstract: str, index: dict[str, str]) -> set[str]:
     """Return the indexed names an abstract mentions."""
-    text = _canonical(abstract)
+    text = canonical_names(abstract)
     if "://" in text or "www." in text:
         # A repository path is a link, not a mention (the links stage owns it).
         text = _URL.sub(" ", text)
-    # Splitting on word breaks runs in C; a regex findall is several times slower.
     # Full stops that end a sentence go first, so "SnapKV." is a plain word.
     text = text.replace(". ", " ").rstrip(".")
-    words = set(text.translate(_WORD_BREAKS).split())
+    words = set(name_words(text))
     found = words & index.keys()
     # Only chained words can hide a name: a word is letters and digits but for
     # the chaining marks, and str.isalnum tells them apart in C. Only a chain

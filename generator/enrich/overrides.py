@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .config import DigestConfig, display_path
-from .models import Paper, Rejection
+from ..config import DigestConfig, display_path
+from ..models import Paper, Rejection
 from .topics import Assignment
 
 

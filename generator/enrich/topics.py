@@ -6,30 +6,28 @@ the title (3 each) and the abstract (1 each). Phrases match case-insensitively
 end, and any run of spaces in the text matches a space in the phrase. A phrase
 of one plain word is found by a set lookup over the text's words; a longer one
 is looked for only when every word it needs is in the text, so classifying
-stays fast for many topics and papers. A topic's `regex` runs as written.
+stays fast for many topics and papers. A topic's `regex` runs as written, on
+the text that holds what its every match needs (see regex_needs). Words are
+cut as tokens.TOPIC_WORD cuts them.
 """
 
 from __future__ import annotations
 
-import re
-import re._parser as regex_parser  # to read what text a topic's regex needs (see _needed_texts)
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 
-from .config import Topic
-from .models import Paper
-from .executor import SERIAL, Executor, split
+from ..config import Topic
+from ..executor import SERIAL, Executor, split
+from ..models import Paper
+from .regex_needs import places, regex_check
 from .text import collapse_spaces
+from .tokens import TOPIC_WORD, is_word_char, topic_words_among
 
 TITLE_WEIGHT = 3
 ABSTRACT_WEIGHT = 1
 CLASSIFY_PARTS = 4  # runs of papers handed to the workers
-_WORD = re.compile(r"\w+")
-# In ASCII text the words _WORD finds are what is left between the other
-# characters; str.translate and str.split find them in C.
-_ASCII_NON_WORD = {code: " " for code in range(128) if not (chr(code).isalnum() or chr(code) == "_")}
 
 
 @dataclass(frozen=True)
@@ -64,30 +62,19 @@ class _Rule:
 
 def _rule(topic: int, phrase: str) -> _Rule:
     folded = " ".join(phrase.casefold().split())
-    if _WORD.fullmatch(folded):
+    if TOPIC_WORD.fullmatch(folded):
         return _Rule(topic, phrase, frozenset({folded}), "")
-    return _Rule(topic, phrase, frozenset(_WORD.findall(folded)), folded)
-
-
-def _words_among(folded: str, vocabulary: frozenset[str]) -> set[str]:
-    """Return the words of a text (as _WORD finds them) that are in vocabulary."""
-    if folded.isascii():
-        return vocabulary.intersection(folded.translate(_ASCII_NON_WORD).split())
-    return vocabulary.intersection(_WORD.findall(folded))
-
-
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
+    return _Rule(topic, phrase, frozenset(TOPIC_WORD.findall(folded)), folded)
 
 
 def _contains_phrase(folded: str, literal: str) -> bool:
     """Tell whether literal occurs in folded as whole words, maybe with a plural ending."""
-    for start in _places(folded, (literal,)):
+    for start in places(folded, (literal,)):
         end = start + len(literal)
-        if start == 0 or not _is_word_char(folded[start - 1]):
+        if start == 0 or not is_word_char(folded[start - 1]):
             for suffix in ("", "s", "es"):
                 stop = end + len(suffix)
-                if folded.startswith(suffix, end) and (stop == len(folded) or not _is_word_char(folded[stop])):
+                if folded.startswith(suffix, end) and (stop == len(folded) or not is_word_char(folded[stop])):
                     return True
     return False
 
@@ -156,11 +143,9 @@ class TopicClassifier:
         self.matches = _Rules(matches)
         self.excludes = _Rules(excludes)
         self.vocabulary = self.matches.vocabulary | self.excludes.vocabulary
+        # (topic index, "/regex/", the check that tells whether it matches)
         self.regexes = [
-            _Regex(
-                index, f"/{topic.regex}/", re.compile(topic.regex, re.IGNORECASE),
-                _needed_texts(topic.regex), _start_texts(topic.regex),
-            )
+            (index, f"/{topic.regex}/", regex_check(topic.regex).found_in)
             for index, topic in enumerate(topics)
             if topic.regex
         ]
@@ -176,15 +161,15 @@ class TopicClassifier:
         for field, text, weight in fields:
             lowered = text.lower() if text.isascii() else None
             folded = collapse_spaces(text.casefold())
-            words = _words_among(folded, self.vocabulary)
+            words = topic_words_among(folded, self.vocabulary)
             excluded |= {self.excludes.rules[i].topic for i in self.excludes.found(words, folded)}
             for index in sorted(self.matches.found(words, folded)):
                 rule = self.matches.rules[index]
                 found[rule.topic].append((rule.phrase, field, weight))
             # Each regex scans alone: one alternation of them all scans slower.
-            for regex in self.regexes:
-                if regex.found_in(text, lowered):
-                    found[regex.topic].append((regex.phrase, field, weight))
+            for topic, phrase, found_in in self.regexes:
+                if found_in(text, lowered):
+                    found[topic].append((phrase, field, weight))
         scored = sorted(
             (-sum(weight for _, _, weight in hits), -self.depth[topic], topic)
             for topic, hits in found.items()
@@ -207,112 +192,6 @@ class TopicClassifier:
         if match is None:
             match = self._shared[key] = Match(self.topics[topic].id, phrase, field)
         return match
-
-
-@dataclass(frozen=True)
-class _Regex:
-    """A topic's regex, texts its every match holds (one of each set) and texts one of which it starts with, in lower case."""
-
-    topic: int  # index in the taxonomy
-    phrase: str  # /regex/
-    pattern: re.Pattern[str]
-    needs: tuple[frozenset[str], ...]
-    starts: frozenset[str] = frozenset()  # empty when unknown
-
-    def found_in(self, text: str, lowered: str | None) -> bool:
-        """Tell whether the regex matches text; ``lowered`` is text.lower() for ASCII text, else None."""
-        if lowered is None:
-            return self.pattern.search(text) is not None
-        # Looking for a few words is much faster than running the regex at every
-        # position. In ASCII text, a case-insensitive match of an ASCII letter is
-        # just a match of its lower case.
-        if not all(any(need in lowered for need in group) for group in self.needs):
-            return False
-        if self.starts:
-            # Every match starts with one of these texts: try the regex only there.
-            return any(self.pattern.match(text, start) for start in _places(lowered, self.starts))
-        return self.pattern.search(text) is not None
-
-
-def _places(text: str, literals: Iterable[str]) -> Iterator[int]:
-    """Yield every index of text where one of literals starts."""
-    for literal in literals:
-        start = text.find(literal)
-        while start != -1:
-            yield start
-            start = text.find(literal, start + 1)
-
-
-def _needed_texts(regex: str) -> tuple[frozenset[str], ...]:
-    """Return sets of lowercased ASCII texts such that every match of regex holds one text of each set.
-
-    Runs of ASCII letters (and other ASCII literals) in the regex, in groups
-    and alternatives too, are what a match must hold. What the regex does not
-    spell out (character sets, anchors, lookarounds, optional parts) adds no
-    set, so a regex with no literal text gets none and always runs.
-    """
-    return tuple(_sequence_needs(list(regex_parser.parse(regex, re.IGNORECASE))))
-
-
-def _start_texts(regex: str) -> frozenset[str]:
-    """Return lowercased ASCII texts one of which every match of regex starts with (empty if unknown)."""
-    return _sequence_starts(list(regex_parser.parse(regex, re.IGNORECASE))) or frozenset()
-
-
-def _sequence_starts(items: list[tuple[object, object]]) -> frozenset[str] | None:
-    """Return the start texts of a sequence of parsed regex items, or None when unknown."""
-    run: list[str] = []
-    for op, value in items:
-        if op is regex_parser.AT and not run:
-            continue  # \b or ^ takes no text: the next item starts the match
-        if op is regex_parser.LITERAL and isinstance(value, int) and value < 128:
-            run.append(chr(value).lower())
-            continue
-        if run:
-            break
-        if op is regex_parser.SUBPATTERN and isinstance(value, tuple):
-            return _sequence_starts(list(value[-1]))
-        if op is regex_parser.BRANCH and isinstance(value, tuple):
-            alternatives = [_sequence_starts(list(alternative)) for alternative in value[1]]
-            return None if any(not texts for texts in alternatives) else frozenset().union(*alternatives)  # type: ignore[arg-type]
-        if op in (regex_parser.MAX_REPEAT, regex_parser.MIN_REPEAT) and isinstance(value, tuple) and value[0] >= 1:
-            return _sequence_starts(list(value[2]))
-        return None
-    return frozenset({"".join(run)}) if run else None
-
-
-def _sequence_needs(items: list[tuple[object, object]]) -> list[frozenset[str]]:
-    """Return the needed-text sets of a sequence of parsed regex items."""
-    needs: list[frozenset[str]] = []
-    run: list[str] = []
-    for op, value in items + [(None, None)]:
-        if op is regex_parser.LITERAL and isinstance(value, int) and value < 128:
-            run.append(chr(value).lower())
-            continue
-        if run:
-            needs.append(frozenset({"".join(run)}))
-            run = []
-        if op is regex_parser.SUBPATTERN and isinstance(value, tuple):
-            needs += _sequence_needs(list(value[-1]))
-        elif op is regex_parser.BRANCH and isinstance(value, tuple):
-            either = _branch_needs(value[1])
-            if either:
-                needs.append(either)
-        elif op in (regex_parser.MAX_REPEAT, regex_parser.MIN_REPEAT) and isinstance(value, tuple) and value[0] >= 1:
-            needs += _sequence_needs(list(value[2]))
-    return needs
-
-
-def _branch_needs(alternatives: list[object]) -> frozenset[str]:
-    """Return texts one of which every match of one of the alternatives holds (empty if unknown)."""
-    either: set[str] = set()
-    for alternative in alternatives:
-        needs = _sequence_needs(list(alternative))  # type: ignore[call-overload]
-        if not needs:
-            return frozenset()
-        # The set whose shortest text is longest is the one that rules out most.
-        either |= max(needs, key=lambda texts: min(map(len, texts)))
-    return frozenset(either)
 
 
 def _depth(topic: str, parent_of: dict[str, str | None]) -> int:

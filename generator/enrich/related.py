@@ -13,24 +13,23 @@ Rerank: the candidates, plus papers tied by a mention or a shared code
 repository, get their exact text score (all terms) plus bonuses for what the
 digest knows beyond the text, and the best k with a positive score are kept,
 ties broken by id.
+
+Words and method names are cut by ``tokens.words`` and ``tokens.method_names``.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from array import array
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from itertools import chain
 
 import numpy as np
 from scipy import sparse
 
-from .models import Paper
-from .executor import SERIAL, Executor, split
-from .stop_words import ENGLISH_STOP_WORDS
+from ..executor import SERIAL, Executor, split
+from ..models import Paper
+from .tokens import name_presence, word_counts
 
 # Weights of the three cosines; they sum to 1 so the text score is in [0, 1].
 # Measured with benchmarks/related_eval.py on the bundled corpus (precision@5
@@ -70,31 +69,6 @@ RELATE_PARTS = 8
 # float noise, are broken by id.
 DECIMALS = 6
 
-# LaTeX and markup noise inside names: H$_{2}$O, H_2O and H^2O all mean H2O.
-_DROP = str.maketrans("", "", "$_^{}")
-_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
-_NAME = re.compile(r"\w+(?:[-.]\w+)*")
-# ASCII text (nearly every abstract) is cut into chunks by str.translate and
-# str.split, which run in C: the tables drop what _DROP drops, keep letters,
-# digits and the marks that join parts of a word, and make everything else a
-# space. No _WORD or _NAME token spans a space, so a chunk holds whole tokens.
-_ASCII_WORD_CHARS = {
-    code: None if chr(code) in "$_^{}" else chr(code).lower() if chr(code).isalnum() or chr(code) == "-" else " "
-    for code in range(128)
-}
-_ASCII_NAME_CHARS = {
-    code: None if chr(code) in "$_^{}" else chr(code) if chr(code).isalnum() or chr(code) in "-." else " "
-    for code in range(128)
-}
-_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
-# Words every abstract in the field uses: idf shrinks them, but across two
-# hundred words they would still lend every pair of papers a little likeness.
-_STOP = ENGLISH_STOP_WORDS | {
-    "approach", "based", "demonstrate", "existing", "furthermore", "method",
-    "methods", "novel", "paper", "propose", "proposed", "results", "show",
-    "shows", "using", "work",
-}  # fmt: skip
-
 
 def relate(papers: Sequence[Paper], k: int = 5, executor: Executor = SERIAL) -> dict[str, tuple[str, ...]]:
     """Return up to k related paper ids for each paper, best first."""
@@ -131,135 +105,16 @@ def relate(papers: Sequence[Paper], k: int = 5, executor: Executor = SERIAL) -> 
     return {pid: ids for part in parts for pid, ids in part.items()}
 
 
-def words(text: str) -> list[str]:
-    """Return the lowercased content words of a text, plurals folded, in order."""
-    return list(chain.from_iterable(map(_WORDS_IN.__getitem__, _word_chunks(text))))
-
-
-def method_names(text: str) -> list[str]:
-    """Return the method-like tokens of a text and their camel-case pieces, lowercased."""
-    return list(chain.from_iterable(map(_NAMES_IN.__getitem__, _name_chunks(text))))
-
-
-# Counting with map, chain and Counter keeps the loop over a text's two hundred
-# chunks in C; only a chunk not seen before is analysed in Python.
-def _word_counts(text: str) -> dict[str, int]:
-    """Return how often each of words(text) occurs, in order of first appearance."""
-    return Counter(chain.from_iterable(map(_WORDS_IN.__getitem__, _word_chunks(text))))
-
-
-def _name_presence(text: str) -> dict[str, int]:
-    """Return each of method_names(text) once (with count 1), in order of first appearance."""
-    return dict.fromkeys(chain.from_iterable(map(_NAMES_IN.__getitem__, _name_chunks(text))), 1)
-
-
-def _word_chunks(text: str) -> list[str]:
-    """Return runs of the canonical, lowercased text that hold its _WORD tokens, in order."""
-    if text.isascii():
-        return text.translate(_ASCII_WORD_CHARS).split()
-    return _WORD.findall(_canonical(text).lower())
-
-
-def _name_chunks(text: str) -> list[str]:
-    """Return runs of the canonical text that hold its _NAME tokens, in order."""
-    if text.isascii():
-        return text.translate(_ASCII_NAME_CHARS).split()
-    return _NAME.findall(_canonical(text))
-
-
-class _Analyses(dict[str, tuple[str, ...]]):
-    """Each chunk's words or names, worked out on first sight; all forgotten when the cache is full.
-
-    A corpus repeats the same few hundred thousand chunks; caching their
-    analysis makes tokenising 50,000 abstracts several times faster.
-    """
-
-    def __init__(self, analyse: Callable[[str], tuple[str, ...]], size: int = 1 << 18) -> None:
-        super().__init__()
-        self.analyse = analyse
-        self.size = size
-
-    def __missing__(self, chunk: str) -> tuple[str, ...]:
-        if len(self) >= self.size:
-            self.clear()
-        value = self[chunk] = self.analyse(chunk)
-        return value
-
-
-def _words_of(compound: str) -> tuple[str, ...]:
-    """Return the words of one lowercased, maybe hyphenated token."""
-    parts = compound.split("-")
-    # Auto-regressive is autoregressive and re-parameterization is
-    # reparameterization; KV-cache is still KV and cache.
-    tokens = parts if len(parts) == 1 else [*parts, "".join(parts)]
-    out = []
-    for token in tokens:
-        if token.isdigit() or len(token) < 2 or token in _STOP:
-            continue
-        # "caches" and "cache" are one word; "bias" and "process" are not plurals.
-        if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
-            token = token[:-1]
-        out.append(token)
-    return tuple(out)
-
-
-def _names_of(token: str) -> tuple[str, ...]:
-    """Return the names one token gives: itself, its method-like parts, their camel pieces."""
-    parts = [_singular(part) for part in re.split(r"[-.]", token)]
-    if not any(_is_method_like(part) for part in parts):
-        return ()
-    out = ["-".join(parts).lower()]
-    for part in parts:
-        if not _is_method_like(part):
-            continue
-        if len(parts) > 1:
-            out.append(part.lower())  # RepViT-M1.5 is also RepViT
-        # RepVGG, RepViT and RepNeXt share "rep"; SnapKV and EvolKV share "kv".
-        pieces = _CAMEL.findall(part)
-        if len(pieces) > 1:
-            out += [
-                p.lower() for p in pieces
-                if not p.isdigit() and (len(p) >= 3 or (len(p) == 2 and p.isupper()))
-            ]  # fmt: skip
-    return tuple(out)
-
-
-_WORDS_IN = _Analyses(lambda chunk: tuple(chain.from_iterable(map(_words_of, _WORD.findall(chunk)))))
-_NAMES_IN = _Analyses(lambda chunk: tuple(chain.from_iterable(map(_names_of, _NAME.findall(chunk)))))
-
-
-def _singular(part: str) -> str:
-    """Drop the plural s of an acronym: LLMs is LLM, ViTs is ViT."""
-    if len(part) > 2 and part.endswith("s") and part[-2].isupper():
-        return part[:-1]
-    return part
-
-
-def _canonical(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).translate(_DROP)
-
-
-def _is_method_like(part: str) -> bool:
-    """Tell whether a token looks coined: inner capitals, letters with digits, or all capitals."""
-    if len(part) < 2 or not part[0].isalpha():
-        return False
-    return (
-        any(ch.isupper() for ch in part[1:])
-        or (part[0].isupper() and any(ch.isdigit() for ch in part))
-        or part.isupper()
-    )
-
-
 def _text_matrix(papers: Sequence[Paper], executor: Executor) -> sparse.csr_matrix:
     """Stack the weighted title, abstract and name blocks into one row per paper."""
     titles = [paper.title for paper in papers]
     abstracts = [paper.abstract for paper in papers]
     both = [f"{paper.title} {paper.abstract}" for paper in papers]
     specs: list[tuple[list[str], Callable[[str], dict[str, int]], float]] = [
-        (titles, _word_counts, TITLE_WEIGHT),
-        (abstracts, _word_counts, ABSTRACT_WEIGHT),
+        (titles, word_counts, TITLE_WEIGHT),
+        (abstracts, word_counts, ABSTRACT_WEIGHT),
         # A name counts once however often the abstract repeats it.
-        (both, _name_presence, NAME_WEIGHT),
+        (both, name_presence, NAME_WEIGHT),
     ]
     # The abstracts take the longest: one worker counts them while another
     # does the rest. Workers get the number of a spec, not the spec: they
