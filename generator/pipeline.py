@@ -11,6 +11,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+import jinja2
+
 from .config import DigestConfig, Topic
 from .enrich.dedup import merge_records
 from .executor import Executor, choose_executor, split, without_cyclic_gc
@@ -20,8 +22,18 @@ from .models import Link, Paper, Record, Rejection
 from .output import OutputError, OutputFolder, WriteResult, output_root
 from .sources import ListingResult, SourceFile, load_sources, read_file
 from .enrich.related import relate
-from .search_index import SearchPage, SearchPaper, build_search_index
-from .render import Renderer, make_environment
+from .site.paging import newest_first, page_papers
+from .site.render import (
+    make_environment,
+    render_files,
+    render_jobs,
+    render_overview,
+    render_site_pages,
+    render_topic_pages,
+    run_jobs,
+)
+from .site.search_index import SearchPage, SearchPaper, build_search_index, search_entries
+from .site.views import Site, SiteViews, build_views, pages_showing
 from .report import Report
 from .enrich.overrides import apply_overrides
 from .enrich.topics import Assignment, Match, classify
@@ -180,10 +192,34 @@ def gather(
     return Corpus(config, papers, assignments, rejected + hidden, warnings + override_warnings, records_read, executor)
 
 
-def _renderer(
-    corpus: Corpus, papers: list[Paper], use_directory_urls: bool, changed: set[str] | None = None
-) -> tuple[Renderer, Report]:
-    """Return the renderer of the papers (see Renderer for `changed`) and the build report."""
+def _related(
+    config: DigestConfig,
+    sources: list[SourceFile],
+    on_step: Callable[[str], None],
+    cache: StageCache,
+    executor: Executor | None,
+) -> tuple[Corpus, list[Paper]]:
+    """Run every stage before rendering; return the corpus and its papers with their related papers."""
+    corpus = gather(config, sources, cache, on_step, executor=executor)
+    on_step("related")
+    related = relate(corpus.papers, config.related, corpus.executor)
+    return corpus, [replace(paper, related=related.get(paper.id, ())) for paper in corpus.papers]
+
+
+@dataclass
+class Layout:
+    """The papers laid out for rendering: the build report, where every page is, the views, the templates."""
+
+    report: Report
+    site: Site
+    views: SiteViews
+    environment: jinja2.Environment
+    shown: set[str] | None = None
+    """The pages that show changed papers (for a fast preview update), or None for every page."""
+
+
+def lay_out(corpus: Corpus, papers: list[Paper], use_directory_urls: bool, changed: set[str] | None = None) -> Layout:
+    """Page the papers (newest first) and make the views; with ``changed`` ids, only their pages' entries."""
     config = corpus.config
     matches = {paper_id: assignment.matches for paper_id, assignment in corpus.assignments.items()}
     report = Report.from_pipeline(
@@ -193,25 +229,10 @@ def _renderer(
         warnings=corpus.warnings,
         matched={pid: found for pid, found in matches.items() if found},
     )
-    environment = make_environment([config.root / "templates"])
-    return Renderer(config, papers, matches, environment, use_directory_urls, changed, corpus.executor), report
-
-
-def _full_renderer(
-    config: DigestConfig,
-    sources: list[SourceFile],
-    use_directory_urls: bool,
-    on_step: Callable[[str], None],
-    cache: StageCache,
-    executor: Executor | None,
-) -> tuple[list[Paper], Renderer, Report]:
-    """Run every pure stage but rendering; return the papers, their renderer and the build report."""
-    corpus = gather(config, sources, cache, on_step, executor=executor)
-    on_step("related")
-    related = relate(corpus.papers, config.related, corpus.executor)
-    papers = [replace(paper, related=related.get(paper.id, ())) for paper in corpus.papers]
-    on_step("render")
-    return papers, *_renderer(corpus, papers, use_directory_urls)
+    ordered = newest_first(papers)
+    site = Site(config, ordered, matches, page_papers(config, ordered), use_directory_urls)
+    shown = None if changed is None else pages_showing(site, changed)
+    return Layout(report, site, build_views(site, shown), make_environment([config.root / "templates"]), shown)
 
 
 @without_cyclic_gc
@@ -230,14 +251,16 @@ def build_digest(
     reading, link finding and classifying what it has seen before. Without an
     ``executor``, one is chosen for the size of the corpus.
     """
-    papers, renderer, report = _full_renderer(
-        config, sources, use_directory_urls, on_step, cache if cache is not None else StageCache(), executor
-    )
+    corpus, papers = _related(config, sources, on_step, cache if cache is not None else StageCache(), executor)
+    on_step("render")
+    layout = lay_out(corpus, papers, use_directory_urls)
+    site, views, environment = layout.site, layout.views, layout.environment
     digest = Digest(
-        config, papers, renderer.matches, report, renderer.render(), renderer.render_overview(),
-        page_of=renderer.paging.page_of, use_directory_urls=use_directory_urls,
+        config, papers, site.matches, layout.report,
+        render_files(environment, site, views, corpus.executor), render_overview(environment, site, views),
+        page_of=site.paging.page_of, use_directory_urls=use_directory_urls,
     )
-    digest.search_pages, digest.search_papers = renderer.search_entries()
+    digest.search_pages, digest.search_papers = search_entries(site, views)
     return digest
 
 
@@ -277,16 +300,21 @@ def update_digest(
     # Papers compare by title key alone; a changed paper differs in some field.
     changed = {paper.id for paper in papers if paper.id not in old or vars(old[paper.id]) != vars(paper)}
     on_step("render")
-    renderer, report = _renderer(corpus, papers, use_directory_urls, changed)
-    page_of = renderer.paging.page_of
+    layout = lay_out(corpus, papers, use_directory_urls, changed)
+    site, views, environment = layout.site, layout.views, layout.environment
+    page_of = site.paging.page_of
     if any(page_of[paper_id] != page for paper_id, page in previous.page_of.items()):
         return None
     # A group can split for short lines alone, moving no full entry.
-    if renderer.paging.placed_on_new_pages(old, previous.files):
+    if site.paging.placed_on_new_pages(old, previous.files):
         return None
-    files = {**previous.files, **renderer.render_pages(), **renderer.render_site_pages()}
+    files = {
+        **previous.files,
+        **render_topic_pages(environment, views, corpus.executor, layout.shown),
+        **render_site_pages(environment, site, views),
+    }
     return Digest(
-        config, papers, renderer.matches, report, files, renderer.render_overview(),
+        config, papers, site.matches, layout.report, files, render_overview(environment, site, views),
         previous.search_pages, previous.search_papers, page_of, use_directory_urls, exact=not changed,
     )
 
@@ -364,7 +392,10 @@ def generate(
     """
     sources, warnings = load_sources(config)
     folder = output_folder(config)
-    _, renderer, report = _full_renderer(config, sources, use_directory_urls, on_step, StageCache(), executor)
+    corpus, papers = _related(config, sources, on_step, StageCache(), executor)
+    on_step("render")
+    layout = lay_out(corpus, papers, use_directory_urls)
+    report = layout.report
     report.warnings[:0] = warnings
     with folder.locked():
         folder = output_folder(config)  # what another run wrote while this one waited
@@ -375,7 +406,7 @@ def generate(
             clear = {path: text for path, text in files.items() if path not in collisions}
             return folder.write_unchecked(clear), list(files), collisions
 
-        runs = renderer.render_each(write)
+        runs = run_jobs(render_jobs(layout.environment, layout.site, layout.views), corpus.executor, write).values()
         collisions = sorted(path for _, _, found in runs for path in found)
         if collisions:
             raise OutputError(folder.collision_message(collisions))

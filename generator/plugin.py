@@ -20,7 +20,7 @@ from mkdocs.utils import get_relative_url
 
 from .config import Topic, display_path, load_config
 from .errors import DigestError
-from .nav import digest_nav
+from .site.nav import digest_nav
 from .output import OutputError, check_file_target, folder_in_docs, owned_in_docs, write_file, write_site_folder
 from .executor import Pending, choose_executor
 from .constants import ALL_FEED, FEED_FOLDER, OVERVIEW_MARKER, PAPERS_JSON, SEARCH_FOLDER
@@ -29,14 +29,14 @@ from .sources import source_folder
 from .preview import (
     TRIGGER, GeneratedFile, PreviewState, Watches, add_banner, nav_labels, problem_banner, signature, start_build,
 )
-from .escape import html_attr
+from .site.escape import html_attr
 
 # MkDocs counts warnings of its own logger tree, so `--strict` sees ours.
 log = logging.getLogger("mkdocs.plugins.digest")
 # A problem the preview shows on its pages is not counted: with `strict: true`
 # a counted error would fail the rebuild, and MkDocs would hold every request.
 preview_log = logging.getLogger("generator.preview")
-ASSETS = Path(__file__).resolve().parent / "assets"
+ASSETS = Path(__file__).resolve().parent / "site" / "assets"
 ASSET_FOLDER = "assets/topic-digest"
 # Material's search runs in a web worker named in each page's __config; ours
 # (assets/search-worker.js) speaks the same messages over the sharded index.

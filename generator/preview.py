@@ -31,7 +31,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import clean_directory
 from mkdocs.utils.meta import get_data
 
-from .escape import html_text
+from .site.escape import html_text
 
 # An ATX (`# Title`) or setext (`Title` over `===`) first-level heading.
 FIRST_HEADING = re.compile(r"^(?:#[ \t]+(.+?)[ \t#]*|(\S.*)\n=+[ \t]*)$", re.MULTILINE)

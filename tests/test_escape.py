@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from material.extensions.emoji import to_svg, twemoji
 
-from generator.escape import html_attr, md_text
+from generator.site.escape import html_attr, md_text
 
 # The extensions Material's own documentation enables (its mkdocs.yml), with
 # its settings, plus tables (our pages use them) and the other extensions a

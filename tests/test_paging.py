@@ -15,7 +15,7 @@ from generator.config import load_config
 from generator.models import Paper
 from generator.pipeline import build_digest, load_sources, update_digest
 from generator.enrich.text import title_key
-from generator.paging import (
+from generator.site.paging import (
     ENTRY_WEIGHT, LINE_WEIGHT, Keys, Part, Paging, assign_pages, filing_key, split_groups,
 )
 

@@ -106,7 +106,7 @@ def test_no_fast_update_when_a_paper_goes_away_or_an_entry_moves():
     before = build_digest(config, sources[:-1])
     new = {p.id for p in exact.papers} - {p.id for p in before.papers}
     topic = next(p.topics[0] for p in exact.papers if p.id in new and p.topics)
-    from generator.paging import ENTRY_WEIGHT, LINE_WEIGHT
+    from generator.site.paging import ENTRY_WEIGHT, LINE_WEIGHT
 
     # Short lines weigh on a page too: a page_size of entries that just holds them all.
     weight = sum(ENTRY_WEIGHT if p.topics[0] == topic else LINE_WEIGHT for p in before.papers if topic in p.topics)

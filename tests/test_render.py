@@ -13,12 +13,18 @@ from pathlib import Path
 
 import feedparser
 
-from generator.chart import monthly_chart
+import jinja2
+
 from generator.config import DigestConfig, Topic
-from generator.feeds import FeedEntry, atom_feed, build_time
-from generator.models import Link, Origin, Paper
-from generator.render import Renderer, make_environment, papers_json, relative, split_abstract
 from generator.enrich.topics import Match
+from generator.executor import SERIAL
+from generator.models import Link, Origin, Paper
+from generator.site.chart import monthly_chart
+from generator.site.feeds import FeedEntry, atom_feed, build_time
+from generator.site.paging import newest_first, page_papers, relative
+from generator.site.papers_json import papers_json
+from generator.site.render import make_environment, render_files, render_site_pages, render_topic_pages
+from generator.site.views import Site, SiteViews, build_views, listing_days, split_abstract
 
 
 def test_split_abstract_keeps_short_ones_whole():
@@ -139,10 +145,18 @@ _HEADING = re.compile(r"^## .* \{: #([a-z0-9-]+) \}$", re.M)
 _LINK = re.compile(r"\]\(([^)#]*)(?:#[^)]*)?\)")
 
 
-def _renderer(papers: list[Paper], page_size: int = 2) -> Renderer:
+def _site(papers: list[Paper], page_size: int = 2) -> tuple[Site, SiteViews, jinja2.Environment]:
+    """Lay papers out under three topics, as the pipeline does: where each page is, the views, the templates."""
     topics = tuple(Topic(t, f"Topic {t.upper()}", f"About {t}.") for t in ("a", "b", "c"))
     config = DigestConfig(title="Digest", path=Path("/nowhere/digest.yml"), topics=topics, page_size=page_size)
-    return Renderer(config, papers, {}, make_environment())
+    ordered = newest_first(papers)
+    site = Site(config, ordered, {}, page_papers(config, ordered))
+    return site, build_views(site), make_environment()
+
+
+def _render(papers: list[Paper], page_size: int = 2) -> dict[str, str]:
+    site, views, environment = _site(papers, page_size)
+    return render_files(environment, site, views, SERIAL)
 
 
 def _corpus(count: int, seed: int) -> list[Paper]:
@@ -176,15 +190,15 @@ def _by_date(text: str) -> list[list[str]]:
 
 
 def test_every_page_kind_keeps_its_limit_and_every_part_is_linked(monkeypatch):
-    import generator.render as render
+    import generator.site.views as render
 
     monkeypatch.setattr(render, "CODE_ROWS_PER_PAGE", 40)
     monkeypatch.setattr(render, "NEW_PAPERS_SHOWN", 30)
     monkeypatch.setattr(render, "NEW_PAPERS_MAX", 60)
     papers = _corpus(1200, seed=3)
-    renderer = _renderer(papers, page_size=3)
-    files = renderer.render()
-    order = {paper.id: index for index, paper in enumerate(renderer.papers)}
+    site, views, environment = _site(papers, page_size=3)
+    files = render_files(environment, site, views, SERIAL)
+    order = {paper.id: index for index, paper in enumerate(site.papers)}
     entries: Counter[str] = Counter()
     lines: Counter[tuple[str, str]] = Counter()
     for name, text in files.items():
@@ -233,7 +247,8 @@ def test_a_part_lists_its_own_year_and_links_the_others_to_the_main_page():
               published=dt.date(2024, 1 + i % 3, 1) if i < 6 else (dt.date(2023, 2, 1) if i < 8 else None))
         for i in range(10)
     ]  # fmt: skip
-    files = _renderer(papers, page_size=2).render_pages()
+    site, views, environment = _site(papers, page_size=2)
+    files = render_topic_pages(environment, views, SERIAL)
     assert sorted(files) == ["a.md", "a/2023.md", "a/2024-01.md", "a/2024-02.md", "a/2024-03.md", "a/undated.md", "b.md", "c.md"]
     assert (
         "**By date:**\n\n"
@@ -254,26 +269,26 @@ def test_the_new_page_cuts_a_huge_listing_day_and_the_unknown_day():
     day = dt.date(2024, 5, 1)
     papers = [Paper(key=f"k{i}", id=f"p{i}", title=f"Listed {i}", abstract="A.", origins=(), listed=day) for i in range(10)]
     papers += [Paper(key=f"u{i}", id=f"u{i}", title=f"Unknown {i}", abstract="A.", origins=()) for i in range(900)]
-    renderer = _renderer(papers)
-    days = renderer.listing_days()
+    site, views, environment = _site(papers)
+    days = listing_days(site)
     assert [(d.day, len(d.papers), d.more) for d in days] == [("2024-05-01", 10, 0), ("", 590, 310)]
-    new = renderer.render_site_pages()["new.md"]
+    new = render_site_pages(environment, site, views)["new.md"]
     assert "The 600 newest of 910 papers" in new
     assert "\n310 more papers were listed on an unknown day; each is on its topic's page.\n" in new
     huge = [Paper(key=f"k{i}", id=f"p{i}", title=f"Listed {i}", abstract="A.", origins=(), listed=day) for i in range(2000)]
-    (only,) = _renderer(huge).listing_days()
+    (only,) = listing_days(_site(huge)[0])
     assert (only.day, len(only.papers), only.more) == ("2024-05-01", 600, 1400)
     # Ordinary days stay whole: days are added until 300 papers are shown.
     days_of_50 = [
         Paper(key=f"k{i}", id=f"p{i}", title=f"Listed {i}", abstract="A.", origins=(), listed=day - dt.timedelta(days=i // 50))
         for i in range(1000)
     ]
-    assert [(len(d.papers), d.more) for d in _renderer(days_of_50).listing_days()] == [(50, 0)] * 6
+    assert [(len(d.papers), d.more) for d in listing_days(_site(days_of_50)[0])] == [(50, 0)] * 6
 
 
 BROKEN_TEMPLATES = {
     "syntax": ("topic.md.j2", "# {{ topic.title }\n", "templates/topic.md.j2' line 1: unexpected '}'"),
-    "unknown value": ("topic.md.j2", "\n# {{ topic.nope }}\n", "templates/topic.md.j2' line 2: 'generator.render.TopicView object' has no attribute 'nope'"),
+    "unknown value": ("topic.md.j2", "\n# {{ topic.nope }}\n", "templates/topic.md.j2' line 2: 'generator.site.views.TopicView object' has no attribute 'nope'"),
     "missing include": ("topic.md.j2", '{% include "x.j2" %}\n', "templates/topic.md.j2' line 1: the template 'x.j2' does not exist"),
     "failing include": ("_entry.md.j2", "{{ paper.title.nope }}\n", "templates/_entry.md.j2' line 1:"),
     "python error": ("overview.md.j2", "{{ 1 // 0 }}\n", "templates/overview.md.j2' line 1: integer division or modulo by zero"),
@@ -326,7 +341,7 @@ def test_an_entry_lists_the_newest_of_many_papers_that_mention_it():
               topics=("b",), published=dt.date(2024, 1, 1) + dt.timedelta(days=i), mentions=("famous",))
         for i in range(25)
     ]  # fmt: skip
-    files = _renderer([famous, *citing], page_size=100).render()
+    files = _render([famous, *citing], page_size=100)
     entry = files["a.md"]
     refs = re.search(r"\*\*Mentioned by:\*\* (.*)", entry)
     assert refs is not None
@@ -336,7 +351,7 @@ def test_an_entry_lists_the_newest_of_many_papers_that_mention_it():
 
 
 def test_the_chart_draws_at_most_ten_years_however_old_a_stray_date():
-    from generator.chart import MAX_MONTHS
+    from generator.site.chart import MAX_MONTHS
 
     counts = {"0001-01": {"a": 1}, "2023-05": {"a": 2}, "2024-06": {"a": 3}}
     svg = monthly_chart(counts, [("a", "A")], "Chart")
@@ -344,3 +359,18 @@ def test_the_chart_draws_at_most_ten_years_however_old_a_stray_date():
     assert int(root.get("width")) <= 36 + MAX_MONTHS * 24 + 6
     desc = root.find("{http://www.w3.org/2000/svg}desc").text
     assert "5 dated papers from 2014-07 to 2024-06" in desc and "1 paper dated before 2014-07 is not drawn" in desc
+
+
+def test_papers_json_is_what_the_plain_version_writes_for_the_bundled_digest():
+    from generator.config import load_config
+    from generator.pipeline import build_digest
+    from generator.site.papers_json import papers_json_plain
+    from generator.sources import load_sources
+
+    from .conftest import PROJECT
+
+    config = load_config(PROJECT / "digest.yml")
+    digest = build_digest(config, load_sources(config)[0])
+    fast = papers_json(digest.papers, digest.matches, digest.page_of, config.output, False)
+    assert fast == papers_json_plain(digest.papers, digest.matches, digest.page_of, config.output, False)
+    assert digest.files["papers.json"] == papers_json_plain(digest.papers, digest.matches, digest.page_of, config.output)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from generator.enrich.tokens import search_normalize as normalize
 from generator.models import Link, Paper
-from generator.search_index import (
+from generator.site.search_index import (
     FOLDER,
     SHARD_BYTES,
     SearchPage,

@@ -15,7 +15,7 @@ from generator.enrich.tokens import SEARCH_TERM, search_normalize, search_terms
 from .conftest import PROJECT
 from .test_browser import CHROMIUM, CHROMIUM_FLAGS
 
-WORKER = PROJECT / "generator" / "assets" / "search-worker.js"
+WORKER = PROJECT / "generator" / "site" / "assets" / "search-worker.js"
 # Words where Unicode makes tokenisers part ways: accents (composed and not),
 # combining marks, digits of other scripts, CJK, case mappings that change
 # length, underscores, apostrophes, hyphens, emoji, compatibility forms.

@@ -114,7 +114,7 @@ def test_unique_slugs_adds_suffixes_in_order():
 def test_noncharacters_go_so_feeds_stay_well_formed_xml():
     import xml.etree.ElementTree as ET
 
-    from generator.feeds import FeedEntry, atom_feed
+    from generator.site.feeds import FeedEntry, atom_feed
 
     title = clean_text("Bad \uffff Char \ufffe here \ufdd0 and \U0010ffff end")
     assert title == "Bad Char here and end"

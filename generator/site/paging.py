@@ -1,4 +1,4 @@
-"""Decide which page shows each paper, splitting any group too large for one page.
+"""Decide which page shows each paper, splitting any group too large for one page; name the pages.
 
 A page holds at most a limit of weight: on a topic page a full entry weighs
 ENTRY_WEIGHT and a short "Also in this topic" line LINE_WEIGHT; on the papers
@@ -27,14 +27,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import posixpath
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .constants import UNSORTED_ID
-from .models import Paper
+from ..config import DigestConfig, Topic
+from ..constants import UNSORTED_ID
+from ..models import Paper
 
 # Full entries per topic page by default (digest.yml `page_size`). An entry is
 # about 4 KB of HTML with its line in the page's table of contents, a short
@@ -47,6 +49,12 @@ UNDATED = "undated"
 OTHER = "non-ascii"  # the key of titles that start with no ASCII letter or digit
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _DATE_LEVELS = 3  # year, month, day
+# The page of papers that no topic rule matched, or whose topics have no page.
+UNSORTED = Topic(
+    id=UNSORTED_ID,
+    title="Unsorted",
+    description="Papers that no topic rule matched yet. Extend the taxonomy in digest.yml.",
+)
 
 
 @dataclass(frozen=True)
@@ -291,3 +299,47 @@ def assign_pages(papers: list[Paper], topic_page: Mapping[str, str], limit: int 
         for paper_id, topic in primary.items()
     }
     return paging
+
+
+def newest_first(papers: Iterable[Paper]) -> list[Paper]:
+    """Return papers in the order pages show them: newest first (by the date a reader is shown), then by title."""
+    return sorted(papers, key=newest_first_key)
+
+
+def newest_first_key(paper: Paper) -> tuple[int, str, str]:
+    """Return the key that sorts papers newest first, then by title, then by id."""
+    date = paper.shown_date
+    return (-(date.toordinal() if date else 0), paper.title.casefold(), paper.id)
+
+
+def page_papers(config: DigestConfig, papers: list[Paper]) -> Paging:
+    """Place the papers (newest first) on the topic pages of the config, split by its page_size (the paging stage)."""
+    pages = {t.id: topic_page(t.id) for t in [*config.topics, UNSORTED]}
+    return assign_pages(papers, pages, config.page_size)
+
+
+def topic_page(topic_id: str) -> str:
+    """Return the generated file name of a topic's page."""
+    return f"{topic_id}.md"
+
+
+def page_url(page: str, use_directory_urls: bool = True) -> str:
+    """Return the URL of a generated page ('kv-cache.md') relative to the output folder."""
+    stem = page.removesuffix(".md")
+    return f"{stem}/" if use_directory_urls else f"{stem}.html"
+
+
+def output_url(output: str) -> str:
+    """Return the site-relative URL of the output folder ('docs/digest' -> 'digest/')."""
+    return output.removeprefix("docs/").strip("/") + "/"
+
+
+@functools.lru_cache(maxsize=65536)
+def relative(target: str, here: str | None) -> str:
+    """Return the link from page `here` to page `target`, both relative to the output folder."""
+    if here is None:
+        return target
+    folder = posixpath.dirname(here)
+    if folder and target.startswith(folder + "/"):
+        return target[len(folder) + 1 :]
+    return "../" * here.count("/") + target

@@ -5,9 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 import xml.etree.ElementTree as ET
+import heapq
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from ..constants import ALL_FEED, FEED_FOLDER
+from ..models import Paper
 from .escape import html_text
+from .paging import page_url, topic_page
+
+if TYPE_CHECKING:
+    from .views import Site
 
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 100
@@ -77,3 +86,51 @@ def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
     element = ET.SubElement(parent, f"{{{ATOM}}}{tag}")
     element.text = text
     return element
+
+
+def digest_feeds(site: Site) -> dict[str, str]:
+    """Return the Atom feed of the whole digest and one per topic."""
+    def entry(paper: Paper) -> FeedEntry:
+        code = paper.code_link
+        return FeedEntry(
+            id=paper.id,
+            title=paper.title,
+            abstract=paper.abstract,
+            href=f"../{page_url(site.paging.page_of[paper.id], site.use_directory_urls)}#{paper.id}",
+            code=code.url if code else None,
+            date=paper.arrival_date,
+            topics=paper.topics,
+        )
+
+    def page_href(page: str) -> str:
+        return f"../{page_url(page, site.use_directory_urls)}"
+
+    # A feed shows its MAX_ENTRIES newest papers, in atom_feed's order, and
+    # is as new as the newest of them: only those need an entry.
+    order = {paper.id: _feed_order(paper) for paper in site.papers}
+
+    def newest(papers: list[Paper]) -> list[FeedEntry]:
+        return [entry(paper) for paper in heapq.nsmallest(MAX_ENTRIES, papers, key=lambda p: order[p.id])]
+
+    by_topic: dict[str, list[Paper]] = defaultdict(list)
+    for paper in site.papers:
+        for topic_id in dict.fromkeys(paper.topics):
+            by_topic[topic_id].append(paper)
+    files = {
+        ALL_FEED: atom_feed(
+            "all", site.config.title, site.config.description,
+            "all.xml", "../", newest(site.papers),
+        )
+    }
+    for topic in site.config.topics:
+        files[f"{FEED_FOLDER}/{topic.id}.xml"] = atom_feed(
+            topic.id, f"{site.config.title}: {topic.title}", topic.description,
+            f"{topic.id}.xml", page_href(topic_page(topic.id)), newest(by_topic[topic.id]),
+        )
+    return files
+
+
+def _feed_order(paper: Paper) -> tuple[int, str]:
+    """Return the key atom_feed sorts a paper's entry by: newest first, then by id."""
+    date = paper.arrival_date
+    return (-(date.toordinal() if date else 0), paper.id)

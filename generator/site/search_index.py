@@ -34,9 +34,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from .constants import SEARCH_FOLDER as FOLDER
-from .enrich.tokens import SEARCH_TERM, search_normalize
-from .models import Paper
+from ..constants import SEARCH_FOLDER as FOLDER
+from ..enrich.tokens import SEARCH_TERM, search_normalize
+from ..models import Paper
+from .paging import output_url, page_url
+from .views import Site, SiteViews
 
 _TERM = re.compile(SEARCH_TERM)
 # Where a term occurs decides its weight: the title counts 3 times, names of
@@ -71,6 +73,24 @@ class SearchPaper:
     paper: Paper
     page: int
     anchor: str
+
+
+def search_entries(site: Site, views: SiteViews) -> tuple[list[SearchPage], list[SearchPaper]]:
+    """Return the pages search results are grouped under, and every paper on them."""
+    folder = output_url(site.config.output)
+    pages = views.topic_pages()
+    groups = [
+        SearchPage(
+            f"{folder}{page_url(str(view.page), site.use_directory_urls)}",
+            view.title,
+            view.description if view.main is None else "",
+            findable=view.main is None,
+        )
+        for view in pages
+    ]
+    number = {str(view.page): index for index, view in enumerate(pages)}
+    papers = [SearchPaper(paper, number[site.paging.page_of[paper.id]], paper.id) for paper in site.papers]
+    return groups, papers
 
 
 def build_search_index(pages: Sequence[SearchPage], papers: Sequence[SearchPaper]) -> dict[str, str]:

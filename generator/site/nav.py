@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .constants import NEW_PAGE, WITH_CODE_PAGE
-from .render import UNSORTED, topic_page
-from .pipeline import Digest
+from ..constants import NEW_PAGE, WITH_CODE_PAGE
+from .paging import UNSORTED, topic_page
+from ..pipeline import Digest
 
 NavItem = Any
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
+
+from ..config import DigestConfig
+from ..models import Paper
+from .paging import UNSORTED
 
 # Colour-blind-safe palette (Okabe-Ito), then greys for the rest.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -17,6 +23,25 @@ LEGEND_ROW = 18
 # year 1 would otherwise make it 24,000 bars wide. The table beside it on
 # the home page still lists every month.
 MAX_MONTHS = 120
+
+
+def digest_chart(config: DigestConfig, papers: Iterable[Paper]) -> str:
+    """Return the SVG chart of dated papers per month, stacked by top-level topic."""
+    roots = [t.id for t in config.topics if not t.parent]
+    root_of = {t.id: t.parent or t.id for t in config.topics}
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for paper in papers:
+        if paper.published:
+            topic = root_of.get(paper.primary_topic or "", UNSORTED.id)
+            counts[paper.published.strftime("%Y-%m")][topic] += 1
+    totals = Counter(t for c in counts.values() for t in c.elements())
+    series = sorted(roots + [UNSORTED.id], key=lambda t: -totals[t])
+    labels = {**{t.id: t.title for t in config.topics}, UNSORTED.id: UNSORTED.title}
+    return monthly_chart(
+        {month: dict(c) for month, c in counts.items()},
+        [(t, labels[t]) for t in series if totals[t]],
+        f"{config.title}: papers per month by topic",
+    )
 
 
 def monthly_chart(

@@ -17,7 +17,7 @@ import re
 
 from markupsafe import Markup
 
-from .enrich.text import collapse_spaces
+from ..enrich.text import collapse_spaces
 
 # Characters that start inline markup anywhere in a line: Python-Markdown's
 # own (emphasis, code, links, raw HTML, entities, backslash escapes), its
