@@ -7,7 +7,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-from generator.preview import TRIGGER, GeneratedFile, PreviewState, nav_labels, signature
+from generator.plugin.preview import TRIGGER, GeneratedFile, PreviewState, nav_labels, signature
 
 
 def site_config(tmp_path: Path) -> MkDocsConfig:
@@ -108,7 +108,7 @@ class ServeSession:
         self.build(config)
         self.watched: list[tuple[str, bool]] = []
         self.plugin.on_serve(self, config=config, builder=None)
-        self.plugin.full_build_pause = 0.0
+        self.plugin.preview.pause = 0.0
 
     def watch(self, path: str, recursive: bool = True) -> None:
         """Stand in for MkDocs' server, which on_serve asks to watch paths."""
@@ -123,10 +123,10 @@ class ServeSession:
         trigger.unlink(missing_ok=True)
         config = config or self.load()
         assert config.plugins["digest"] is self.plugin
-        self.plugin.full_build_timer = None
+        self.plugin.preview.timer = None
         build(config, dirty=True)
-        if self.plugin.full_build_timer is not None:
-            self.plugin.full_build_timer.join()
+        if self.plugin.preview.timer is not None:
+            self.plugin.preview.timer.join()
         return trigger.exists()
 
 
@@ -165,9 +165,9 @@ def test_serve_shows_a_new_listing_fast_then_builds_it_all(tmp_path: Path):
     assert not session.build()
     held.rename(sources[-1])
     assert session.build()
-    assert session.plugin.full_build_trigger.exists()
+    assert session.plugin.preview.trigger.exists()
     session.plugin.on_shutdown()
-    assert not session.plugin.full_build_trigger.exists()
+    assert not session.plugin.preview.trigger.exists()
 
 
 class Served:
