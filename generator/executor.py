@@ -145,13 +145,24 @@ class _Forked(Generic[Result]):
             self._pool = None
 
 
+# The signals that stop a worker; see _start_worker.
+_STOPPING = {getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)}
+
+
 def _fork_pool(function: Callable[..., Any], workers: int) -> Any:
     """Fork a pool of workers that hold function.
 
     A forked worker gets the pool's arguments without pickling, so the
-    function and everything it reads reach it as they are.
+    function and everything it reads reach it as they are. The workers are
+    forked with the stopping signals blocked (a signal sent to this process
+    meanwhile waits until they are forked), so that one stopped before it is
+    ready still stops (see _start_worker).
     """
-    return multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(function,))
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        return multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(function,))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 # In a worker: the function its pool was forked for.
@@ -159,18 +170,20 @@ _held: Callable[..., Any] | None = None
 
 
 def _start_worker(function: Callable[..., Any]) -> None:
-    """Hold function, and let SIGTERM (and SIGHUP) end this worker at once.
+    """Hold function, and let SIGTERM (and SIGHUP) end this worker at once, even one sent before it got here.
 
     The pool stops its workers with SIGTERM. A Python handler inherited from
-    the parent (the CLI's) runs only between bytecodes: a worker just about
-    to wait for its next part on the queue's lock missed the signal for good,
-    and the pool, and `digest generate`, waited for it forever.
+    the parent (the CLI's) runs only between bytecodes, and a worker forked
+    the moment before drops it: a worker just forked, or just about to wait
+    for its next part on the queue's lock, missed the signal for good, and
+    the pool, and `digest generate`, waited for it forever. The signals were
+    blocked when the worker was forked, so one sent since is still pending.
     """
     global _held
     _held = function
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    for stopping in _STOPPING:
+        signal.signal(stopping, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
 
 
 def _call(part: Any) -> Any:

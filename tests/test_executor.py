@@ -127,8 +127,9 @@ def test_stopping_the_workers_never_hangs_under_the_command_lines_signal_handler
     """`digest generate` hung now and then (1 run in 50 at 2,000 papers) when a pool stopped its workers.
 
     The pool stops them with SIGTERM; the CLI's Python handler, inherited by
-    the workers, could miss it in one about to wait on the queue's lock.
-    Old code hung within 300 pools here, every time.
+    the workers, could miss it in one about to wait on the queue's lock, or
+    in one forked a moment before. Old code hung within 300 pools here, every
+    time; workers that only reset the handler, within about 1,500.
     """
     import os
     import signal
@@ -143,7 +144,7 @@ def test_stopping_the_workers_never_hangs_under_the_command_lines_signal_handler
         "from generator.executor import ForkExecutor\n"
         "cli._main_pid = os.getpid()\n"
         "signal.signal(signal.SIGTERM, cli._on_termination)\n"
-        "for _ in range(400):\n"
+        "for _ in range(1000):\n"
         "    assert ForkExecutor().map(abs, range(-2, 2)) == [2, 1, 0, 1]\n"
     )
     process = subprocess.Popen([sys.executable, "-c", script], start_new_session=True, stderr=subprocess.PIPE, text=True)
@@ -154,3 +155,30 @@ def test_stopping_the_workers_never_hangs_under_the_command_lines_signal_handler
         process.communicate()
         raise AssertionError("stopping a pool of workers hung") from None
     assert process.returncode == 0, errors
+
+
+def test_workers_start_with_the_stopping_signals_held_until_they_can_stop(monkeypatch, forked_pools):
+    """A SIGTERM sent to a worker the moment after it is forked waits until it would end it, not its parent's handler."""
+    import signal
+
+    seen: dict[str, object] = {}
+    start = executor._start_worker
+
+    def recording(function):  # type: ignore[no-untyped-def]
+        seen["mask"] = signal.pthread_sigmask(signal.SIG_BLOCK, [])  # in the worker, before it starts
+        start(function)
+
+    monkeypatch.setattr(executor, "_start_worker", recording)
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)  # as the CLI's handler
+    try:
+        states = ForkExecutor().map(
+            lambda _: (seen["mask"], signal.getsignal(signal.SIGTERM), signal.pthread_sigmask(signal.SIG_BLOCK, [])),
+            range(2),
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert_forked(forked_pools)
+    for at_start, handler, mask in states:
+        assert signal.SIGTERM in at_start and signal.SIGHUP in at_start
+        assert handler == signal.SIG_DFL and signal.SIGTERM not in mask and signal.SIGHUP not in mask
+    assert signal.SIGTERM not in signal.pthread_sigmask(signal.SIG_BLOCK, [])  # this process takes it again
