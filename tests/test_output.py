@@ -11,7 +11,6 @@ import pytest
 
 from generator import output
 from generator.output import (
-    CLAIM_PREFIX,
     MANIFEST,
     OutputError,
     OutputFolder,
@@ -24,6 +23,8 @@ from generator.output import (
     write_file,
     write_site_folder,
 )
+from generator.output import folder as output_folder
+from generator.output.folder import CLAIM_PREFIX
 
 
 @pytest.fixture(autouse=True)
@@ -186,7 +187,7 @@ def test_a_run_claims_new_files_before_it_writes_them(tmp_path: Path, monkeypatc
             claimed.append(sorted(entry for claim in out.glob(f"{CLAIM_PREFIX}*") for entry in json.loads(claim.read_text())))
         return real(path, content)
 
-    monkeypatch.setattr(output, "write_if_changed", spy)
+    monkeypatch.setattr(output_folder, "write_if_changed", spy)
     write(out, {"a.md": "A", "b.md": "B"})
     assert claimed == [["a.md", "b.md"], ["a.md", "b.md"]]
     assert not list(out.glob(f"{CLAIM_PREFIX}*"))

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from generator.config import DigestConfig, Topic
 from generator.models import Link, Origin, Paper
-from generator.stats import digest_stats, format_stats
+from generator.curator.stats import digest_stats, format_stats
 
 
 def test_stats_count_topics_months_code_and_sources():

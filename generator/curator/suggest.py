@@ -15,10 +15,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .enrich.stop_words import PHRASE_STOP_WORDS
-from .enrich.tokens import PHRASE_BREAK, PHRASE_WORD
-from .enrich.topics import ABSTRACT_WEIGHT, TITLE_WEIGHT
-from .models import Paper
+from ..enrich.stop_words import PHRASE_STOP_WORDS
+from ..enrich.tokens import PHRASE_BREAK, PHRASE_WORD
+from ..enrich.topics import ABSTRACT_WEIGHT, TITLE_WEIGHT
+from ..models import Paper
 
 MAX_WORDS = 3
 MAX_EXAMPLES = 3

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .config import DigestConfig
-from .models import Paper
+from ..config import DigestConfig
+from ..models import Paper
 
 
 @dataclass(frozen=True)

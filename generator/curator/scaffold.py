@@ -4,13 +4,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import DigestError
+from ..output import describe
+
 SKELETON = Path(__file__).resolve().parent / "skeleton"
 # Files in the skeleton whose text carries the digest's title.
 _TITLED = {"mkdocs.yml", "digest.yml", "docs/index.md"}
 
 
+class ScaffoldError(DigestError):
+    """A new digest folder cannot be written where it was asked for."""
+
+
 def create(directory: Path, title: str) -> list[Path]:
-    """Copy the skeleton into directory (which must not hold a digest) and return what was written."""
+    """Copy the skeleton into directory (which must not hold a digest) and return what was written.
+
+    Raises ScaffoldError, writing nothing, when the folder holds a digest or
+    a file the skeleton would write; or saying why a write failed.
+    """
+    try:
+        return _create(directory, title)
+    except FileExistsError as error:
+        raise ScaffoldError(str(error)) from None
+    except OSError as error:
+        raise ScaffoldError(describe(error, f"Could not write the new digest into '{directory}'")) from None
+
+
+def _create(directory: Path, title: str) -> list[Path]:
     if (directory / "digest.yml").exists() or (directory / "mkdocs.yml").exists():
         raise FileExistsError(
             f"'{directory}' already holds a digest (digest.yml or mkdocs.yml). "
