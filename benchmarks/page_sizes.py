@@ -48,11 +48,12 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
 import make_corpus  # noqa: E402
+
 from generator.config import load_config  # noqa: E402
+from generator.constants import NEW_PAGE, OVERVIEW_MARKER, WITH_CODE_PAGE  # noqa: E402
 from generator.models import Paper  # noqa: E402
 from generator.pipeline import StageCache, gather, lay_out, load_sources  # noqa: E402
 from generator.plugin import ASSET_FOLDER, ASSETS, REQUIRED_EXTENSIONS  # noqa: E402
-from generator.constants import NEW_PAGE, OVERVIEW_MARKER, WITH_CODE_PAGE  # noqa: E402
 from generator.site.nav import digest_nav  # noqa: E402
 from generator.site.render import render_overview  # noqa: E402
 

@@ -27,12 +27,13 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tfidf_baseline import tfidf_baseline  # noqa: E402
+
 from generator.enrich.dedup import merge_records  # noqa: E402
 from generator.enrich.mentions import find_mentions  # noqa: E402
+from generator.enrich.related import relate  # noqa: E402
 from generator.models import Paper  # noqa: E402
 from generator.sources import decode_listing, read_listing  # noqa: E402
-from generator.enrich.related import relate  # noqa: E402
-from tfidf_baseline import tfidf_baseline  # noqa: E402
 
 GROUPS = Path(__file__).resolve().parent / "related_groups.yml"
 K = 5

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from generator.models import Paper
 from generator.enrich.related import Retrieval
+from generator.models import Paper
 
 
 def tfidf_baseline(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, ...]]:

@@ -15,13 +15,15 @@ import jinja2
 
 from .config import DigestConfig, Topic
 from .enrich.dedup import merge_records
-from .executor import Executor, choose_executor, split, without_cyclic_gc
 from .enrich.links import paper_links
 from .enrich.mentions import find_mentions
+from .enrich.overrides import apply_overrides
+from .enrich.related import relate
+from .enrich.topics import Assignment, Match, classify
+from .executor import Executor, choose_executor, split, without_cyclic_gc
 from .models import Link, Paper, Record, Rejection
 from .output import OutputError, OutputFolder, WriteResult, output_root
-from .sources import ListingResult, SourceFile, load_sources, read_file
-from .enrich.related import relate
+from .report import Report
 from .site.paging import newest_first, page_papers
 from .site.render import (
     make_environment,
@@ -34,9 +36,7 @@ from .site.render import (
 )
 from .site.search_index import SearchPage, SearchPaper, build_search_index, search_entries
 from .site.views import Site, SiteViews, build_views, pages_showing
-from .report import Report
-from .enrich.overrides import apply_overrides
-from .enrich.topics import Assignment, Match, classify
+from .sources import ListingResult, SourceFile, load_sources, read_file
 
 log = logging.getLogger(__name__)
 LINK_PARTS = 4  # runs of papers whose links forked workers find

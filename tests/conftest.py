@@ -14,6 +14,12 @@ from generator import executor
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).parent.parent
+# The browser tests drive Debian's Chromium, headless.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from generator import executor
-from generator.enrich import related, topics
 from generator.config import Topic
+from generator.enrich import related, topics
 from generator.executor import MIN_PAPERS, SERIAL, ForkExecutor, choose_executor, split
 from generator.models import Origin, Paper
 

@@ -25,8 +25,18 @@ from ..output import OutputError, write_file, write_site_folder
 from ..pipeline import Digest
 from ..site.nav import digest_nav
 from .material import Material
-from .pages import ASSET_FOLDER, ASSETS, REQUIRED_EXTENSIONS, SEARCH_WORKER, Loaded, add_generated, feed_links
-from .pages import load, require_extensions, with_overview
+from .pages import (
+    ASSET_FOLDER,
+    ASSETS,
+    REQUIRED_EXTENSIONS,
+    SEARCH_WORKER,
+    Loaded,
+    add_generated,
+    feed_links,
+    load,
+    require_extensions,
+    with_overview,
+)
 from .preview import PreviewSession, add_banner, preview_log, problem_banner
 
 __all__ = ["ASSETS", "ASSET_FOLDER", "REQUIRED_EXTENSIONS", "DigestPlugin", "DigestPluginConfig"]

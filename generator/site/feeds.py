@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import os
 import xml.etree.ElementTree as ET
-import heapq
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING

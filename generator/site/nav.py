@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from ..constants import NEW_PAGE, WITH_CODE_PAGE
-from .paging import UNSORTED, topic_page
 from ..pipeline import Digest
+from .paging import UNSORTED, topic_page
 
 NavItem = Any
 

@@ -19,9 +19,9 @@ import re
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
 
+from ..enrich.text import clean_text
 from ..models import Origin, Rejection
 from .common import ListingResult, add_record, guard, line_at, parse_arxiv_id, parse_iso_date
-from ..enrich.text import clean_text
 
 LAYOUT = "arxiv-atom"
 ATOM = "{http://www.w3.org/2005/Atom}"

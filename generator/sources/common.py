@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..models import Origin, Record, Rejection
 from ..enrich.text import clean_text
+from ..models import Origin, Record, Rejection
 
 # New-style ids (2404.14469, 0704.0001) and old-style ones (hep-th/9901001,
 # math.GT/0309136), each with an optional version suffix that is dropped.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 
+from ..enrich.text import clean_text
 from ..models import Origin, Rejection
 from .common import (
     JSON_DECODER,
@@ -30,7 +31,6 @@ from .common import (
     parse_urls,
     scrub_surrogates,
 )
-from ..enrich.text import clean_text
 
 LAYOUT = "hf-api"
 _JSON_WHITESPACE = " \t\n\r"

@@ -20,8 +20,8 @@ import datetime as dt
 import functools
 import re
 
-from ..models import Origin, Rejection
 from ..enrich.text import clean_text
+from ..models import Origin, Rejection
 from .common import MAX_COUNT, MOVE_OUT, ListingResult, add_record, guard, quoted
 
 MONTHS = {

@@ -5,16 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
+from benchmarks.tfidf_baseline import tfidf_baseline
 from generator.enrich import related as related_module
-from generator.models import Link, Paper
 from generator.enrich import tokens
 from generator.enrich.related import relate
 from generator.enrich.tokens import method_names, words
-from generator.enrich.stop_words import ENGLISH_STOP_WORDS as OUR_STOP_WORDS
-
-from benchmarks.tfidf_baseline import tfidf_baseline
+from generator.models import Link, Paper
 
 
 def paper(
@@ -31,9 +29,6 @@ def paper(
         key=pid, id=pid, title=title, abstract=abstract, origins=(),
         topics=topics, mentions=mentions, links=links,
     )  # fmt: skip
-
-
-FILLER = "We study models and report experiments on standard benchmarks with strong baselines."
 
 
 @pytest.fixture
@@ -212,10 +207,6 @@ TEXTS = [
     "Structural reparameterization of RepVGG and RepViT models.",
     "Caches, caches and more caches: a model of cache reuse.",
 ]
-
-
-def test_stop_words_are_scikit_learns() -> None:
-    assert OUR_STOP_WORDS == ENGLISH_STOP_WORDS
 
 
 @pytest.mark.parametrize(

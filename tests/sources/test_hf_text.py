@@ -1,3 +1,5 @@
+"""Reading saved Daily Papers pages: the lines and blocks layouts, their metadata, what is refused."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -5,9 +7,9 @@ import datetime as dt
 import pytest
 
 from generator.models import Origin
-from generator.sources import ListingError, decode_listing, read_file, read_listing
+from generator.sources import decode_listing, read_file, read_listing
 
-from .conftest import FIXTURES, PROJECT, read_source
+from ..conftest import FIXTURES, PROJECT, read_source
 
 LISTINGS = FIXTURES / "listings"
 
@@ -95,26 +97,6 @@ def test_orphan_metadata_is_rejected():
     assert [str(r.origin) for r in result.rejected] == ["x.txt:11"]
 
 
-def test_decode_strips_bom_and_crlf():
-    text, warnings = decode_listing(b"\xef\xbb\xbfSubscribeA\r\nB\r\n", "x.txt")
-    assert text == "SubscribeA\nB\n"
-    assert warnings == []
-
-
-def test_decode_replaces_bad_bytes_and_names_the_line():
-    text, warnings = decode_listing(b"SubscribeA\nBad \xff byte\n", "x.txt")
-    assert "Bad \ufffd byte" in text
-    assert warnings == [
-        "Listing 'x.txt' line 2: bytes that are not UTF-8 were replaced with '\ufffd'. "
-        "Re-save the file as UTF-8 to keep those characters."
-    ]
-
-
-def test_decode_rejects_binary_file():
-    with pytest.raises(ListingError, match="not a text file"):
-        decode_listing(b"\x89PNG\x00\x00" + bytes(range(256)), "image.txt")
-
-
 def test_bundled_corpus_counts():
     total = 0
     for path in sorted((PROJECT / "data" / "sources").glob("*.txt")):
@@ -126,45 +108,7 @@ def test_bundled_corpus_counts():
     assert total == 473
 
 
-# ---------------------------------------------------------------- whole files: read_file
-
 WHAT_TO_DO = "move it out of the sources folder or narrow `sources:` in digest.yml"
-
-
-def test_empty_listing_is_named_in_a_warning():
-    for data in (b"", b"  \n\n \t\n", b"\xef\xbb\xbf\r\n"):
-        result = read_file(data, "empty.txt")
-        assert (result.records, result.rejected) == ([], [])
-        assert result.warnings == [
-            f"Listing 'empty.txt': the file is empty, so it adds no papers. Put a saved listing in it, or {WHAT_TO_DO}."
-        ]
-
-
-def test_listing_of_only_a_header_is_named_in_a_warning():
-    result = read_file(b"new\n\nDaily Papers\n\nMay 7\n", "x.txt")
-    assert result.warnings == [
-        "Listing 'x.txt': it has no papers after the page's header, so it adds no papers. "
-        f"Put a saved listing in it, or {WHAT_TO_DO}."
-    ]
-
-
-def test_structured_listings_without_papers_are_named_in_a_warning():
-    assert read_file(b"[]", "x.json").warnings == [
-        f"Listing 'x.json': its JSON holds no papers, so it adds no papers. Put a saved listing in it, or {WHAT_TO_DO}."
-    ]
-    feed = b'<feed xmlns="http://www.w3.org/2005/Atom"><title>No results</title></feed>'
-    assert read_file(feed, "x.xml").warnings == [
-        "Listing 'x.xml': the feed has no <entry> elements, so it adds no papers. "
-        f"Put a saved listing in it, or {WHAT_TO_DO}."
-    ]
-
-
-def test_a_file_whose_every_record_is_rejected_says_so_once_more():
-    result = read_file(b"[1, 2]", "x.json")
-    assert result.warnings[-1] == (
-        "Listing 'x.json': none of its 2 records could be used (see the rejections above), so it adds "
-        f"no papers. Fix them, or {WHAT_TO_DO}."
-    )
 
 
 def test_markdown_notes_are_refused_not_read_as_papers():
@@ -275,101 +219,6 @@ def test_counts_too_long_for_python_are_warnings_not_failures():
         "without it. Check the line against the original page.",
         f"Listing 'x.txt' line 9: the upvote count {shown} is too large to be one; the paper is kept "
         "without it. Check the line against the original page.",
-    ]
-
-
-# ---------------------------------------------------------------- decoding
-
-
-def test_utf16_and_utf32_with_a_byte_order_mark_are_read():
-    text = "Daily Papers\r\n\r\nT\r\n\r\nAbstract é.\r\n"
-    for encoding in ("utf-16", "utf-32"):
-        result = read_file(text.encode(encoding), "x.txt")
-        assert [(r.title, r.abstract, r.origin.line) for r in result.records] == [("T", "Abstract é.", 3)]
-        assert result.warnings == []
-
-
-def test_utf16_without_a_byte_order_mark_says_how_to_resave():
-    result = read_file("Daily Papers\n\nT\n\nA.\n".encode("utf-16-le"), "x.txt")
-    assert result.warnings == [
-        "Could not read listing 'x.txt': it looks like UTF-16 text without a byte-order mark (every other "
-        "byte is NUL). Save the listing as UTF-8 text (in an editor's 'Save as', or with "
-        "`iconv -f UTF-16LE -t UTF-8`)."
-    ]
-
-
-def test_nul_bytes_past_the_start_are_replaced_and_warned_about_by_line():
-    data = b"Daily Papers\n\n" + b"x" * 5000 + b"\n\nAn ab\x00stract.\n"
-    result = read_file(data, "x.txt")
-    assert [r.abstract for r in result.records] == ["An ab\ufffdstract."]
-    assert result.warnings == [
-        "Listing 'x.txt' line 5: NUL bytes, which are not text, were replaced with '\ufffd'. "
-        "Re-save the file as UTF-8 to keep those characters."
-    ]
-
-
-def test_cr_line_ends_give_the_same_line_numbers_to_records_and_warnings():
-    data = b"Daily Papers\r\rT\r\rBad \xff byte.\r"
-    result = read_file(data, "x.txt")
-    assert [str(r.origin) for r in result.records] == ["x.txt:3"]
-    assert result.warnings[0].startswith("Listing 'x.txt' line 5: bytes that are not UTF-8 were replaced")
-
-
-def test_many_lines_with_bad_bytes_are_warned_about_ten_at_a_time():
-    data = b"Daily Papers\n\nT\n\n" + b"ok \xff\n" * 30 + b"x" * 5000
-    warnings = read_file(data, "x.txt").warnings
-    assert len(warnings) == 11
-    assert warnings[-1].startswith("Listing 'x.txt': 20 more lines have bytes that are not UTF-8 text")
-
-
-def test_repeated_byte_order_marks_are_all_removed():
-    text, _ = decode_listing(b"\xef\xbb\xbf\xef\xbb\xbf[]", "x.json")
-    assert text == "[]"
-
-
-# ---------------------------------------------------------------- the last resort
-
-
-def test_an_unexpected_error_on_one_record_rejects_only_that_record(monkeypatch: pytest.MonkeyPatch):
-    from generator.sources import hf_api as read_hf_api
-
-    real = read_hf_api._read_item
-
-    def failing(result, item, origin):  # type: ignore[no-untyped-def]
-        if item["paper"]["title"] == "Bad":
-            raise ValueError("boom")
-        real(result, item, origin)
-
-    monkeypatch.setattr(read_hf_api, "_read_item", failing)
-    text = '[\n{"paper": {"title": "Good", "summary": "A."}},\n{"paper": {"title": "Bad", "summary": "B."}}\n]'
-    result = read_file(text.encode(), "x.json")
-    assert [r.title for r in result.records] == ["Good"]
-    assert [(str(r.origin), r.reason) for r in result.rejected] == [
-        (
-            "x.json:3",
-            "reading it failed unexpectedly (ValueError: boom); this is a bug in topic-digest: please "
-            "report it with the listing",
-        )
-    ]
-
-
-def test_an_unexpected_error_on_a_whole_file_is_a_rejection_naming_it(monkeypatch: pytest.MonkeyPatch):
-    from generator.sources import formats as readers
-
-    def failing(text: str, name: str) -> None:
-        raise KeyError("x")
-
-    monkeypatch.setattr(readers, "read_atom", failing)
-    result = read_file(b"<feed/>", "x.xml")
-    assert result.records == []
-    assert result.warnings == [
-        "Listing 'x.xml' line 1: record rejected: reading it failed unexpectedly (KeyError: 'x'), so none "
-        "of it was read; this is a bug in topic-digest: please report it with the listing."
-    ]
-    monkeypatch.setattr(readers, "decode_listing", failing)
-    assert read_file(b"[]", "y.json").warnings == [
-        "Listing 'y.json': decoding it failed unexpectedly (KeyError: 'x'), so none of it was read; this "
-        "is a bug in topic-digest: please report it with the listing."
     ]
 
 

@@ -22,9 +22,9 @@ from xml.sax.saxutils import escape, quoteattr
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generator.sources.common import BUG, MAX_JSON_DEPTH, ListingResult
-from generator.sources import ListingError, decode_listing, read_file
 from generator.enrich.text import clean_text
+from generator.sources import ListingError, decode_listing, read_file
+from generator.sources.common import BUG, MAX_JSON_DEPTH, ListingResult
 
 NAME = "listing.x"
 EXAMPLES = int(os.environ.get("READER_EXAMPLES", "100"))

@@ -3,9 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.config import DigestConfig, Override, Topic
-from generator.models import Origin, Paper
 from generator.enrich.overrides import apply_overrides
 from generator.enrich.topics import Assignment, Match
+from generator.models import Origin, Paper
 
 TOPICS = (Topic("a", "A"), Topic("b", "B"), Topic("c", "C"))
 

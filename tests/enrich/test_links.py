@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
@@ -11,12 +10,15 @@ from hypothesis import strategies as st
 
 from generator.enrich.link_hosts import CODE_HOST_PAGES, HF_PAGES, PLACEHOLDER_OWNERS
 from generator.enrich.links import extract_links, paper_links
-from generator.models import LINK_KINDS, Link
 from generator.enrich.stop_words import ENGLISH_STOP_WORDS
 from generator.enrich.text import clean_text
+from generator.models import LINK_KINDS, Link
 
-FIXTURES = Path(__file__).parent / "fixtures" / "links"
-SOURCES = Path(__file__).parent.parent / "data" / "sources"
+from ..conftest import FIXTURES as TEST_FIXTURES
+from ..conftest import PROJECT
+
+FIXTURES = TEST_FIXTURES / "links"
+SOURCES = PROJECT / "data" / "sources"
 
 
 def gh(owner_name: str, path: str = "") -> Link:

@@ -12,8 +12,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from generator.enrich.tokens import SEARCH_TERM, search_normalize, search_terms
 
-from .conftest import PROJECT
-from .test_browser import CHROMIUM, CHROMIUM_FLAGS
+from ..conftest import CHROMIUM, CHROMIUM_FLAGS, PROJECT
 
 WORKER = PROJECT / "generator" / "site" / "assets" / "search-worker.js"
 # Words where Unicode makes tokenisers part ways: accents (composed and not),

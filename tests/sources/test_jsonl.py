@@ -5,7 +5,7 @@ import datetime as dt
 from generator.models import Origin, Record
 from generator.sources import read_listing
 
-from .conftest import FIXTURES, read_source
+from ..conftest import FIXTURES, read_source
 
 SOURCES = FIXTURES / "sources"
 ONE_PER_LINE = "write each paper as one JSON object on its own line"

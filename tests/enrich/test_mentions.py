@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,7 +9,9 @@ from hypothesis import strategies as st
 from generator.enrich.mentions import find_mentions, paper_names
 from generator.models import Paper
 
-SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources"
+from ..conftest import PROJECT
+
+SOURCES = PROJECT / "data" / "sources"
 
 SNAPKV = "SnapKV: LLM Knows What You are Looking for Before Generation"
 H2O = "H_2O: Heavy-Hitter Oracle for Efficient Generative Inference of Large Language Models"

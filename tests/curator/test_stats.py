@@ -4,8 +4,8 @@ import datetime as dt
 from pathlib import Path
 
 from generator.config import DigestConfig, Topic
-from generator.models import Link, Origin, Paper
 from generator.curator.stats import digest_stats, format_stats
+from generator.models import Link, Origin, Paper
 
 
 def test_stats_count_topics_months_code_and_sources():

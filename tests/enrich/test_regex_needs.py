@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from generator.config import load_config
 from generator.enrich.regex_needs import RegexCheck, needed_texts, regex_check, start_texts
 
-from .conftest import PROJECT
+from ..conftest import PROJECT
 
 # Mostly literal text, which the check's texts come from, with everything else the parser reads.
 LITERALS = st.sampled_from(["a", "b", "k", "K", "ab", "Ab", "ba", " ", "e "])
@@ -95,3 +95,36 @@ def test_syntax_it_cannot_read_makes_the_regex_run_everywhere():
     # What it reads around the unknown still counts.
     assert needed_texts(r"key(?#a comment)value") == (frozenset({"keyvalue"}),)
     assert needed_texts(r"(?i)KV\x41cache") == (frozenset({"kv"}), frozenset({"cache"}))
+
+
+def test_a_regex_needs_the_literal_text_of_every_match():
+    regex = r"\b(fast|optimi[sz]ed)(\s+\w+){0,2}\s+(code|kernels?)\b"
+    assert needed_texts(regex) == (frozenset({"fast", "optimi"}), frozenset({"code", "kernel"}))
+    assert needed_texts("[ab]+|c") == ()
+
+
+def test_a_regex_starts_with_the_literal_text_of_its_first_items():
+    regex = r"\b(fast|optimi[sz]ed|performance of)(\s+\w+){0,2}\s+(code|kernels?)\b"
+    assert start_texts(regex) == frozenset({"fast", "optimi", "performance of"})
+    assert start_texts(r"^(?:Key)+[- ]value") == frozenset({"key"})
+    # Unknown: a character set, an optional or a look-behind first.
+    assert start_texts("[ab]+|c") == start_texts(r"x?y") == start_texts(r"(?<=a)b") == frozenset()
+
+
+def test_the_needed_text_check_never_changes_what_a_regex_finds():
+    regexes = [
+        r"key[- ]value\s*(\(KV\)\s*)?(cach\w*|pairs)", r"(?-i:GPU)s?", r"a|b", r"\bFAST(?:er)? code", "Ka",
+        r"\b(fast|faster|efficient|optimi[sz]ed|performance of)(\s+[\w-]+){0,2}\s+(code|programs?|kernels?)\b",
+        r"^fast", r"(?m)^fast",
+    ]  # fmt: skip
+    texts = [
+        "Key-Value caching", "key value pairs", "gpus", "GPUs", "fast code", "Faster CODE", "b", "", "\u212aa", "KA",
+        "unfast code", "a faster fast code", "efficient GPU kernels", "the performance of compiled programs",
+        "slow\nfast", "fast fast",
+    ]  # fmt: skip
+    for regex in regexes:
+        pattern = re.compile(regex, re.IGNORECASE)
+        check = RegexCheck(pattern, needed_texts(regex), start_texts(regex))
+        for text in texts:
+            lowered = text.lower() if text.isascii() else None
+            assert check.found_in(text, lowered) == (pattern.search(text) is not None), (regex, text)

@@ -12,14 +12,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.config import load_config
+from generator.enrich.text import title_key
 from generator.models import Paper
 from generator.pipeline import build_digest, load_sources, update_digest
-from generator.enrich.text import title_key
 from generator.site.paging import (
-    ENTRY_WEIGHT, LINE_WEIGHT, Keys, Part, Paging, assign_pages, filing_key, split_groups,
+    ENTRY_WEIGHT,
+    LINE_WEIGHT,
+    Keys,
+    Paging,
+    Part,
+    assign_pages,
+    filing_key,
+    relative,
+    split_groups,
 )
 
-from .conftest import run_digest
+from ..conftest import run_digest
 
 PAGES = {"a": "a.md", "b": "b.md", "unsorted": "unsorted.md"}
 SAFE_PAGE = re.compile(r"[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?\.md")
@@ -336,3 +344,11 @@ def test_a_preview_update_falls_back_to_a_full_build_when_short_lines_move(tree)
     assert any(name.startswith("b/") for name in exact.files)
     assert all(exact.page_of[pid] == page for pid, page in before.page_of.items())
     assert update_digest(before, sources) is None
+
+
+def test_relative_links_between_generated_pages():
+    assert relative("kv-cache.md", "serving.md") == "kv-cache.md"
+    assert relative("kv-cache.md", "kv-cache/2024.md") == "../kv-cache.md"
+    assert relative("kv-cache/2023.md", "kv-cache/2024.md") == "2023.md"
+    assert relative("serving/2023.md", "kv-cache/2024.md") == "../serving/2023.md"
+    assert relative("serving/2023.md", None) == "serving/2023.md"

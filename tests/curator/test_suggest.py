@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from generator.models import Paper
 from generator.curator.suggest import Suggestion, format_suggestions, suggest_phrases
+from generator.models import Paper
 
 
 def paper(pid: str, title: str, abstract: str = "", topics: tuple[str, ...] = ()) -> Paper:

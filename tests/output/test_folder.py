@@ -1,29 +1,18 @@
+"""The output folder: only what changed is written, only what the tool wrote is replaced or deleted."""
+
 from __future__ import annotations
 
-import errno
 import json
 import os
-import stat
 import threading
 from pathlib import Path
 
 import pytest
 
 from generator import output
-from generator.output import (
-    MANIFEST,
-    OutputError,
-    OutputFolder,
-    UnsafePathError,
-    check_file_target,
-    make_staging,
-    output_root,
-    safe_join,
-    swap_in,
-    write_file,
-    write_site_folder,
-)
+from generator.output import MANIFEST, OutputError, OutputFolder
 from generator.output import folder as output_folder
+from generator.output import output_root
 from generator.output.folder import CLAIM_PREFIX
 
 
@@ -43,19 +32,6 @@ def write(folder: Path, files: dict[str, str]) -> output.WriteResult:
 
 def tree(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-@pytest.mark.parametrize("bad", ["../x.md", "a/../../x.md", "/etc/passwd", "a//b", "./x", "C:x", "a\\b", ""])
-def test_safe_join_refuses_paths_outside(tmp_path: Path, bad: str):
-    with pytest.raises(UnsafePathError):
-        safe_join(tmp_path, bad)
-
-
-def test_safe_join_refuses_symlink_escape(tmp_path: Path):
-    (tmp_path / "out").mkdir()
-    (tmp_path / "out" / "link").symlink_to(tmp_path)
-    with pytest.raises(UnsafePathError):
-        safe_join(tmp_path / "out", "link/x.md")
 
 
 def test_writes_only_changes_and_deletes_only_what_it_wrote(tmp_path: Path):
@@ -218,65 +194,6 @@ def test_a_pipe_the_tool_owns_is_replaced_without_reading_it(tmp_path: Path):
     assert (out / "a.md").read_text() == "A"
 
 
-def plain_modes(folder: Path) -> tuple[int, int]:
-    """What a plain open() and mkdir() make under the current umask (the oracle)."""
-    folder.mkdir()
-    (folder / "f").write_text("x")
-    return stat.S_IMODE((folder / "f").stat().st_mode), stat.S_IMODE(folder.stat().st_mode)
-
-
-@pytest.mark.parametrize("umask", [0o022, 0o027, 0o002])
-def test_files_and_folders_get_the_permissions_of_plain_writes(tmp_path: Path, umask: int):
-    old = os.umask(umask)
-    try:
-        file_mode, folder_mode = plain_modes(tmp_path / "plain")
-        out = tmp_path / "out"
-        write(out, {"a.md": "A", "sub/b.md": "B"})
-        write_site_folder({"meta.json": "{}", "terms/0.json": "[]"}, tmp_path / "site" / "search")
-        write_file(tmp_path / "report.json", "{}", "the build report")
-        staging = make_staging(tmp_path / "site")
-    finally:
-        os.umask(old)
-    assert (file_mode, folder_mode) == (0o666 & ~umask, 0o777 & ~umask)
-    files = [out / "a.md", out / "sub" / "b.md", out / MANIFEST, tmp_path / "site/search/meta.json", tmp_path / "site/search/terms/0.json", tmp_path / "report.json"]
-    assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in files} == {p.name: oct(file_mode) for p in files}
-    folders = [out, out / "sub", tmp_path / "site" / "search" / "terms", staging]
-    assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in folders} == {p.name: oct(folder_mode) for p in folders}
-
-
-def fail_with(monkeypatch: pytest.MonkeyPatch, code: int, under: Path) -> None:
-    """Make creating files under a folder fail as the system would (a full disk, no permission)."""
-    real = os.open
-
-    def failing(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if str(path).startswith(str(under)) and flags & os.O_CREAT:
-            raise OSError(code, os.strerror(code))
-        return real(path, flags, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", failing)
-
-
-@pytest.mark.parametrize(
-    ("code", "hint"),
-    [
-        (errno.ENOSPC, "No space left on device. The disk is full: free some space and run again."),
-        (errno.EACCES, "Permission denied. Make it writable for this user, or run as the user who owns it."),
-        (errno.EROFS, "Read-only file system. It is on a read-only file system: build where you can write."),
-    ],
-)
-def test_a_failed_write_says_where_why_and_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, hint: str):
-    out = tmp_path / "docs" / "digest"
-    write(out, {"a.md": "A"})
-    fail_with(monkeypatch, code, out)
-    with pytest.raises(OutputError) as caught:
-        write(out, {"a.md": "A2"})
-    assert str(caught.value) == f"Could not write into the output folder 'docs/digest': {hint}"
-    assert (out / "a.md").read_text() == "A" and sorted(p.name for p in out.iterdir()) == [MANIFEST, "a.md"]
-    with pytest.raises(OutputError) as caught:
-        write_file(out / "report.json", "{}", "the build report")
-    assert str(caught.value) == f"Could not write the build report 'docs/digest/report.json': {hint}"
-
-
 def test_a_file_where_a_folder_goes_is_an_output_error(tmp_path: Path):
     out = tmp_path / "docs" / "digest"
     write(out, {"a.md": "A", "feeds/all.xml": "F"})
@@ -311,54 +228,3 @@ def test_the_output_folder_must_be_a_real_folder(tmp_path: Path):
     (tmp_path / "real-docs").mkdir()
     (tmp_path / "linked").symlink_to(tmp_path / "real-docs")
     assert output_root(tmp_path, "linked/digest") == tmp_path / "linked" / "digest"
-
-
-def test_check_file_target(tmp_path: Path):
-    (tmp_path / "reports").mkdir()
-    (tmp_path / "a-file").write_text("x", encoding="utf-8")
-    check_file_target(tmp_path / "report.json", "the build report")
-    with pytest.raises(OutputError) as caught:
-        check_file_target(tmp_path / "missing" / "report.json", "the build report")
-    assert str(caught.value) == (
-        "Could not write the build report 'missing/report.json': the folder 'missing' does not exist. "
-        "Create the folder, or choose another path."
-    )
-    with pytest.raises(OutputError, match="the folder 'a-file' is a file"):
-        check_file_target(tmp_path / "a-file" / "report.json", "the build report")
-    with pytest.raises(OutputError, match="'reports': it is a folder. Give a file name, such as 'reports/report.json'"):
-        check_file_target(tmp_path / "reports", "the build report")
-
-
-def test_write_site_folder_holds_exactly_the_files(tmp_path: Path):
-    root = tmp_path / "site" / "search" / "digest"
-    write_site_folder({"meta.json": "M", "terms/0.json": "T0", "terms/1.json": "T1"}, root)
-    os.utime(root / "meta.json", (1, 1))
-    result = write_site_folder({"meta.json": "M", "terms/0.json": "T0b"}, root)
-    assert (result.written, result.removed, result.unchanged) == (["terms/0.json"], ["terms/1.json"], 1)
-    assert (root / "meta.json").stat().st_mtime == 1
-    assert tree(root) == {"meta.json": "M", "terms/0.json": "T0b"}
-
-
-def test_swap_in_replaces_the_site_and_puts_it_back_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "index.html").write_text("old", encoding="utf-8")
-    (tmp_path / "site.old").write_text("a file of the curator's", encoding="utf-8")
-    staging = make_staging(site)
-    (staging / "index.html").write_text("new", encoding="utf-8")
-    swap_in(staging, site)
-    assert (site / "index.html").read_text() == "new" and not staging.exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "site.old"]
-    staging = make_staging(site)
-    real = Path.rename
-
-    def rename(self: Path, target: Path) -> Path:
-        if self == staging:
-            raise OSError(errno.EACCES, "Permission denied", str(target))
-        return real(self, target)
-
-    monkeypatch.setattr(Path, "rename", rename)
-    with pytest.raises(OutputError, match="Could not put the new site in place of 'site': Permission denied"):
-        swap_in(staging, site)
-    assert (site / "index.html").read_text() == "new"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [staging.name, "site", "site.old"]

@@ -131,7 +131,7 @@ class ServeSession:
 
 
 def test_serve_shows_a_new_listing_fast_then_builds_it_all(tmp_path: Path):
-    from .conftest import copy_project
+    from ..conftest import copy_project
 
     root = copy_project(tmp_path)
     sources = sorted((root / "data" / "sources").iterdir())
@@ -242,7 +242,7 @@ BANNER = 'role="alert" class="digest-problem"'
 
 
 def new_digest(tmp_path: Path) -> Path:
-    from .conftest import run_digest
+    from ..conftest import run_digest
 
     created = run_digest(tmp_path, "new", str(tmp_path / "d"))
     assert created.returncode == 0, created.stderr
@@ -289,7 +289,7 @@ def test_serve_started_with_a_broken_digest_shows_the_hand_written_pages(tmp_pat
     import subprocess
     import sys
 
-    from .conftest import run_digest
+    from ..conftest import run_digest
 
     root = new_digest(tmp_path)
     assert run_digest(root, "build").returncode == 0  # leaves generated pages in docs/digest

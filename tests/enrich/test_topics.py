@@ -1,13 +1,10 @@
+"""Sorting papers into topics: phrases, plurals, excludes, scores, ties."""
+
 from __future__ import annotations
 
-import re
-
 from generator.config import Topic
-from generator.models import Paper
-from generator.enrich.regex_needs import RegexCheck
-from generator.enrich.regex_needs import needed_texts as _needed_texts
-from generator.enrich.regex_needs import start_texts as _start_texts
 from generator.enrich.topics import Match, classify
+from generator.models import Paper
 
 
 def paper(pid: str, title: str, abstract: str = "Nothing here.") -> Paper:
@@ -73,36 +70,3 @@ def test_ties_go_to_the_sub_topic_whatever_the_order():
         Topic("kv", "KV", parent="inference", match=("KV cache",)),
     )
     assert classify([paper("p", "KV cache tricks")], topics)["p"].topics == ("kv", "inference")
-
-
-def test_a_regex_needs_the_literal_text_of_every_match():
-    regex = r"\b(fast|optimi[sz]ed)(\s+\w+){0,2}\s+(code|kernels?)\b"
-    assert _needed_texts(regex) == (frozenset({"fast", "optimi"}), frozenset({"code", "kernel"}))
-    assert _needed_texts("[ab]+|c") == ()
-
-
-def test_a_regex_starts_with_the_literal_text_of_its_first_items():
-    regex = r"\b(fast|optimi[sz]ed|performance of)(\s+\w+){0,2}\s+(code|kernels?)\b"
-    assert _start_texts(regex) == frozenset({"fast", "optimi", "performance of"})
-    assert _start_texts(r"^(?:Key)+[- ]value") == frozenset({"key"})
-    # Unknown: a character set, an optional or a look-behind first.
-    assert _start_texts("[ab]+|c") == _start_texts(r"x?y") == _start_texts(r"(?<=a)b") == frozenset()
-
-
-def test_the_needed_text_check_never_changes_what_a_regex_finds():
-    regexes = [
-        r"key[- ]value\s*(\(KV\)\s*)?(cach\w*|pairs)", r"(?-i:GPU)s?", r"a|b", r"\bFAST(?:er)? code", "Ka",
-        r"\b(fast|faster|efficient|optimi[sz]ed|performance of)(\s+[\w-]+){0,2}\s+(code|programs?|kernels?)\b",
-        r"^fast", r"(?m)^fast",
-    ]  # fmt: skip
-    texts = [
-        "Key-Value caching", "key value pairs", "gpus", "GPUs", "fast code", "Faster CODE", "b", "", "\u212aa", "KA",
-        "unfast code", "a faster fast code", "efficient GPU kernels", "the performance of compiled programs",
-        "slow\nfast", "fast fast",
-    ]  # fmt: skip
-    for regex in regexes:
-        pattern = re.compile(regex, re.IGNORECASE)
-        check = RegexCheck(pattern, _needed_texts(regex), _start_texts(regex))
-        for text in texts:
-            lowered = text.lower() if text.isascii() else None
-            assert check.found_in(text, lowered) == (pattern.search(text) is not None), (regex, text)
