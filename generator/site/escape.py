@@ -89,6 +89,18 @@ def md_text(text: str) -> Markup:
     return Markup(escaped)
 
 
+def md_text_plain(text: str) -> Markup:
+    """Return what md_text(text) returns, running every pattern without its byte-table pre-check (the reference it is tested against)."""
+    text = collapse_spaces(str(text))
+    if text and (text[0] in _LINE_START or _FANCY_LIST.match(text)):
+        escaped = f"&#{ord(text[0])};" + _SPECIAL.sub(_reference, text[1:])
+    else:
+        escaped = _SPECIAL.sub(_reference, text)
+    for pattern in _SEQUENCES:
+        escaped = pattern.sub(_reference, escaped)
+    return Markup(_HEX_RUN.sub(_hex_run, _ORDINAL.sub(_reference, escaped)))
+
+
 def html_text(text: str) -> Markup:
     """Return text escaped for HTML that no Markdown parser reads (a feed's content, a page's banner), line breaks kept."""
     return Markup(html.escape(str(text), quote=True))

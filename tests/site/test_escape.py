@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from material.extensions.emoji import to_svg, twemoji
 
-from generator.site.escape import html_attr, md_text
+from generator.site.escape import html_attr, md_text, md_text_plain
 
 # The extensions Material's own documentation enables (its mkdocs.yml), with
 # its settings, plus tables (our pages use them) and the other extensions a
@@ -350,3 +350,8 @@ def test_html_unescape_is_the_oracle_for_references():
     # The references md_text writes are what the browser reads back.
     source = "a<b>&c\"d'e*f_g[h]i{j}k|l~m^n=o!p#q:r+s$t@u?v"
     assert html.unescape(md_text(source)) == source
+
+
+@given(UNTRUSTED | st.text() | st.from_regex(r"[0-9a-f ]{0,90}|[0-9]{1,3}(st|nd|rd|th)\b", fullmatch=True))
+def test_the_byte_table_pre_checks_change_nothing(source: str):
+    assert md_text(source) == md_text_plain(source)
