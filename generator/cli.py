@@ -94,6 +94,7 @@ class _Commands(click.Group):
     """The `digest` commands: a DigestError any of them raises is a message and exit code 1, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; say what a DigestError says, after "Error: ", and exit 1."""
         try:
             return super().invoke(ctx)
         except DigestError as error:

@@ -62,19 +62,22 @@ class Done(Generic[Result]):
         self._value = value
 
     def result(self) -> Result:
+        """Return the value worked out when the computation started."""
         return self._value
 
     def cancel(self) -> None:
-        pass
+        """Do nothing: the computation is done."""
 
 
 class SerialExecutor:
     """Work everything out in this process, one part after another."""
 
     def map(self, function: Callable[[Part], Result], parts: Sequence[Part]) -> list[Result]:
+        """Return ``[function(part) for part in parts]``, worked out here."""
         return [function(part) for part in parts]
 
     def background(self, function: Callable[[], Result]) -> Pending[Result]:
+        """Work ``function()`` out at once, here."""
         return Done(function())
 
 
@@ -82,6 +85,7 @@ class ForkExecutor:
     """Work parts out in forked workers when there are cores to spare and forking is safe, else here."""
 
     def map(self, function: Callable[[Part], Result], parts: Sequence[Part]) -> list[Result]:
+        """Return ``[function(part) for part in parts]``, worked out by as many workers as there are cores."""
         workers = min(worker_count(), len(parts))
         if workers < 2:
             return [function(part) for part in parts]
@@ -91,6 +95,7 @@ class ForkExecutor:
             return list(pool.imap(_call, parts, chunksize=1))
 
     def background(self, function: Callable[[], Result]) -> Pending[Result]:
+        """Start ``function()`` in a forked worker (here, at once, when forking is not safe)."""
         if worker_count() < 2:
             return Done(function())
         return _Forked(function)
@@ -131,6 +136,7 @@ class _Forked(Generic[Result]):
         self._pending = self._pool.apply_async(_run)
 
     def result(self) -> Result:
+        """Wait for the worker and return its value (or raise its error)."""
         if self._pool is not None:
             try:
                 self._value: Result = self._pending.get()
@@ -139,6 +145,7 @@ class _Forked(Generic[Result]):
         return self._value
 
     def cancel(self) -> None:
+        """Stop the worker, if it is still running."""
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()

@@ -114,6 +114,7 @@ class _Parser:
         self.at = 0
 
     def parse(self) -> list[list[Item]]:
+        """Return the regex's alternatives, each a list of items."""
         alternatives = self._alternatives()
         if self.at != len(self.text):
             raise _Unreadable  # a ")" without its "("

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -391,25 +391,28 @@ def listing_days(site: Site) -> list[ListingDay]:
     return shown
 
 
-def code_pages(site: Site) -> list[CodePage]:
-    """Return the papers-with-code page, split like a topic (see paging.py) past CODE_ROWS_PER_PAGE rows."""
+def code_pages(site: Site) -> Iterator[CodePage]:
+    """Yield the papers-with-code page, split like a topic (see paging.py) past CODE_ROWS_PER_PAGE rows.
+
+    A page's rows are made when it is asked for, so only one page's are held at a time.
+    """
     code_of = {paper.id: code for paper in site.papers if (code := paper.code_link)}
     with_code = [paper for paper in site.papers if paper.id in code_of]
     placed = split_groups([(paper, 1) for paper in with_code], CODE_ROWS_PER_PAGE)
     if placed is None:
         rows = [_code_row(site, paper, code_of[paper.id], WITH_CODE_PAGE) for paper in with_code]
-        return [CodePage(WITH_CODE_PAGE, rows, [], len(with_code))]
+        yield CodePage(WITH_CODE_PAGE, rows, [], len(with_code))
+        return
     stem = WITH_CODE_PAGE.removesuffix(".md")
     parts = ordered_parts(placed.values(), stem)
     on_page: dict[str, list[Paper]] = defaultdict(list)
     for paper in with_code:
         on_page[f"{stem}/{placed[paper.id]}.md"].append(paper)
     index = PartIndex(parts, WITH_CODE_PAGE)
-    pages = [CodePage(WITH_CODE_PAGE, [], index.lines(WITH_CODE_PAGE), len(with_code))]
+    yield CodePage(WITH_CODE_PAGE, [], index.lines(WITH_CODE_PAGE), len(with_code))
     for part in parts:
         rows = [_code_row(site, paper, code_of[paper.id], part.page) for paper in on_page[part.page]]
-        pages.append(CodePage(part.page, rows, index.lines(part.page), len(with_code), part.title))
-    return pages
+        yield CodePage(part.page, rows, index.lines(part.page), len(with_code), part.title)
 
 
 def _code_row(site: Site, paper: Paper, code: Link, here: str) -> CodeRow:
