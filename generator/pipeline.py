@@ -1,8 +1,15 @@
-"""The recipe: read listings, merge, enrich, classify, relate, render.
+"""The recipe: read listings, merge, enrich, classify, relate, lay out, render, write.
 
-Reading happens in :func:`load_sources` and writing in :func:`write_generated`
-(or, in :func:`generate`, in the workers that render the files); everything
-between is pure and gathers the whole corpus before any output.
+Each stage is a folder: sources/ reads the listings into records; enrich/
+merges them into papers and finds links, mentions, topics (with the
+curator's overrides) and related papers; site/ pages the papers, makes the
+views and renders every file; output/ writes them.
+
+Reading happens in :func:`sources.load_sources` and writing in
+:func:`write_generated` (or, in :func:`generate`, in the workers that render
+the files); everything between is pure and gathers the whole corpus before
+any output. One executor, chosen from the size of the corpus, runs every
+stage that can spread its work over the cores.
 """
 
 from __future__ import annotations
