@@ -37,7 +37,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator.readers import decode_listing, read_listing  # noqa: E402
+from generator.sources import decode_listing, read_listing  # noqa: E402
 
 SEED = 20240107
 FIRST_DAY = dt.date(2022, 1, 3)

@@ -48,12 +48,14 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
 import make_corpus  # noqa: E402
+
 from generator.config import load_config  # noqa: E402
+from generator.constants import NEW_PAGE, OVERVIEW_MARKER, WITH_CODE_PAGE  # noqa: E402
 from generator.models import Paper  # noqa: E402
-from generator.nav import digest_nav  # noqa: E402
-from generator.pipeline import StageCache, _renderer, gather, load_sources  # noqa: E402
+from generator.pipeline import StageCache, gather, lay_out, load_sources  # noqa: E402
 from generator.plugin import ASSET_FOLDER, ASSETS, REQUIRED_EXTENSIONS  # noqa: E402
-from generator.render import NEW_PAGE, OVERVIEW_MARKER, WITH_CODE_PAGE  # noqa: E402
+from generator.site.nav import digest_nav  # noqa: E402
+from generator.site.render import render_overview  # noqa: E402
 
 BIN = Path(sys.executable).parent
 ROOT = Path("/tmp/digest-bench")
@@ -112,8 +114,8 @@ def overview_of(folder: Path) -> str:
     config = load_config(folder / "digest.yml")
     sources, _ = load_sources(config)
     corpus = gather(config, sources, StageCache(), lambda step: None)
-    renderer, _ = _renderer(corpus, corpus.papers, True)
-    return renderer.render_overview()
+    layout = lay_out(corpus, corpus.papers, True)
+    return render_overview(layout.environment, layout.site, layout.views)
 
 
 def build_subset(folder: Path, pages: list[str], overview: str) -> tuple[dict[str, int], float]:
@@ -143,7 +145,7 @@ def build_subset(folder: Path, pages: list[str], overview: str) -> tuple[dict[st
     extensions += [e for e in REQUIRED_EXTENSIONS if e not in names]
     mkdocs["extra_css"] = [*mkdocs.get("extra_css", []), f"{ASSET_FOLDER}/digest.css"]
     mkdocs["extra_javascript"] = [*mkdocs.get("extra_javascript", []), f"{ASSET_FOLDER}/digest.js"]
-    # The digest's own nav (see generator/nav.py); it needs only the topics and whether anything is unsorted.
+    # The digest's own nav (see generator/site/nav.py); it needs only the topics and whether anything is unsorted.
     unsorted = [Paper(key="u", id="u", title="u", abstract="u", origins=())] if "unsorted.md" in top_level else []
     stand_in = SimpleNamespace(config=config, papers=unsorted)
     mkdocs["nav"] = digest_nav(None, stand_in, output, docs)  # type: ignore[arg-type]

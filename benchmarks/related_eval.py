@@ -27,11 +27,13 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.dedup import merge_records  # noqa: E402
-from generator.mentions import find_mentions  # noqa: E402
+from tfidf_baseline import tfidf_baseline  # noqa: E402
+
+from generator.enrich.dedup import merge_records  # noqa: E402
+from generator.enrich.mentions import find_mentions  # noqa: E402
+from generator.enrich.related import relate  # noqa: E402
 from generator.models import Paper  # noqa: E402
-from generator.readers import decode_listing, read_listing  # noqa: E402
-from generator.related import relate, tfidf_baseline  # noqa: E402
+from generator.sources import decode_listing, read_listing  # noqa: E402
 
 GROUPS = Path(__file__).resolve().parent / "related_groups.yml"
 K = 5
@@ -49,7 +51,7 @@ def load_papers() -> tuple[list[Paper], str]:
     papers = merge_records(records)
     notes = []
     try:
-        from generator.links import extract_links
+        from generator.enrich.links import extract_links
 
         papers = [
             dataclasses.replace(p, links=tuple(extract_links(f"{p.title} {p.abstract}")))
@@ -63,7 +65,7 @@ def load_papers() -> tuple[list[Paper], str]:
     notes.append("mentions")
     try:
         from generator.config import load_config
-        from generator.topics import classify
+        from generator.enrich.topics import classify
 
         config = load_config(ROOT / "digest.yml")
         assignments = classify(papers, config.topics)

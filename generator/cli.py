@@ -1,4 +1,8 @@
-"""The `digest` command: each subcommand loads config and calls one library function."""
+"""The `digest` command: each subcommand loads config and calls one library function.
+
+The library raises a DigestError for anything the user can fix; the group
+turns it into "Error: <message>" and exit code 1, in one place.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +13,18 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
-from . import scaffold
 from .config import CONFIG_NAME, DigestConfig, display_path, load_config
-from .errors import DigestError
-from .output import OutputError, check_file_target, describe, staged_site, write_file
+from .curator import scaffold
+from .curator.stats import digest_stats, format_stats
+from .curator.suggest import format_suggestions, suggest_phrases
+from .errors import CommandError, DigestError
+from .output import OutputError
 from .pipeline import STEPS, Digest, check_generated, generate, load_digest
-from .stats import digest_stats, format_stats
-from .suggest import format_suggestions, suggest_phrases
+from .plugin.run import build_site, serve_site
 
 MKDOCS_CONFIG = "mkdocs.yml"
 
@@ -41,11 +46,6 @@ digest_file_option = click.option(
 )
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="Print every step in detail.")
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(1)
 
 
 def _not_staging(record: logging.LogRecord) -> bool:
@@ -85,15 +85,24 @@ def _progress(quiet: bool) -> Iterator[Callable[[str], None]]:
 
 
 def _load(digest_file: Path, quiet: bool = False) -> tuple[DigestConfig, Digest]:
-    try:
-        config = load_config(digest_file)
-        with _progress(quiet) as on_step:
-            return config, load_digest(config, on_step=on_step)
-    except DigestError as error:
-        _fail(str(error))
+    config = load_config(digest_file)
+    with _progress(quiet) as on_step:
+        return config, load_digest(config, on_step=on_step)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The `digest` commands: a DigestError any of them raises is a message and exit code 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; say what a DigestError says, after "Error: ", and exit 1."""
+        try:
+            return super().invoke(ctx)
+        except DigestError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="topic-digest")
 def cli() -> None:
     """Turn scraped paper listings into a searchable topic-digest website."""
@@ -157,41 +166,8 @@ def main() -> NoReturn:
 @quiet_option
 def build(config_file: Path, strict: bool, report: Path | None, verbose: bool, quiet: bool) -> None:
     """Build the site (like `mkdocs build`) and print a summary."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.exceptions import MkDocsException
-
     _setup_logging(verbose, quiet)
-    config = _load_mkdocs_config(config_file, strict)
-    # A site_dir that is a link is built beside the folder it points to, which is what gets replaced.
-    shown = display_path(Path(config.site_dir))
-    kept = f"'{shown}' was left as it was."
-    digest = None
-    if report is not None and "digest" not in config.plugins:
-        _fail(f"--report needs the digest plugin, which '{config_file}' does not list. Add `- digest` under `plugins:` there.")
-    site_dir = Path(config.site_dir).resolve()
-    # A report inside the site goes into the new site, not the old one the swap deletes.
-    in_site = report is not None and report.resolve().is_relative_to(site_dir)
-    try:
-        # What can be checked is checked before the build, which can take minutes.
-        if report is not None and not in_site:
-            check_file_target(report, "the build report")
-        with staged_site(site_dir) as staging:
-            config.site_dir = str(staging)
-            try:
-                mkdocs_build(config)
-            except (MkDocsException, SystemExit) as error:
-                # MkDocs has already logged what went wrong and where.
-                cause = f" ({error})" if "strict mode" in str(error) else ""
-                _fail(f"the build failed{cause}; {kept}")
-            except OSError as error:
-                # MkDocs writes the pages itself: a full disk, a folder it may not write.
-                _fail(f"{describe(error, 'Could not write the new site')} {kept}")
-            digest = config.plugins["digest"].digest if "digest" in config.plugins else None
-            if report is not None and digest is not None:
-                target = staging / report.resolve().relative_to(site_dir) if in_site else report
-                write_file(target, digest.report.to_json(), "the build report")
-    except OutputError as error:
-        _fail(f"{error} {kept}")
+    shown, digest = build_site(config_file, strict, report)
     if digest is None:
         click.echo(f"Site written to '{shown}'.")
         return
@@ -203,27 +179,6 @@ def build(config_file: Path, strict: bool, report: Path | None, verbose: bool, q
     )
 
 
-def _require(config_file: Path) -> None:
-    """Fail, saying where we looked and what to do, unless mkdocs.yml exists."""
-    if not config_file.is_file():
-        _fail(
-            f"Could not find '{config_file}' in '{Path.cwd()}'. Run the command in a digest "
-            "folder (the one with mkdocs.yml and digest.yml), or create one with `digest new DIR`."
-        )
-
-
-def _load_mkdocs_config(config_file: Path, strict: bool = False):  # type: ignore[no-untyped-def]
-    """Load mkdocs.yml, or fail saying why."""
-    from mkdocs import config as mkdocs_config
-    from mkdocs.exceptions import MkDocsException
-
-    _require(config_file)
-    try:
-        return mkdocs_config.load_config(str(config_file), strict=strict)
-    except (MkDocsException, OSError) as error:
-        _fail(f"Could not load '{config_file}': {error}")
-
-
 @cli.command("generate")
 @digest_file_option
 @verbose_option
@@ -231,12 +186,9 @@ def _load_mkdocs_config(config_file: Path, strict: bool = False):  # type: ignor
 def generate_command(digest_file: Path, verbose: bool, quiet: bool) -> None:
     """Write the generated Markdown pages and papers.json into docs/ without building."""
     _setup_logging(verbose, quiet)
-    try:
-        config = load_config(digest_file)
-        with _progress(quiet) as on_step:
-            report, written = generate(config, on_step=on_step)
-    except DigestError as error:
-        _fail(str(error))
+    config = load_config(digest_file)
+    with _progress(quiet) as on_step:
+        report, written = generate(config, on_step=on_step)
     for message in report.warnings:
         click.echo(f"Warning: {message}", err=True)
     if not quiet:
@@ -264,7 +216,7 @@ def check(digest_file: Path) -> None:
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
-        _fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.")
+        raise CommandError(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.")
     click.echo(
         f"OK: {report.records_read} records read, {report.papers} papers, "
         f"{len(report.unsorted)} unsorted."
@@ -294,7 +246,7 @@ def topics_suggest(digest_file: Path, topic: str | None, limit: int) -> None:
     _setup_logging(quiet=True)
     config, digest = _load(digest_file)
     if topic is not None and topic not in {t.id for t in config.topics}:
-        _fail(f"there is no topic '{topic}' in {display_path(config.path)}.")
+        raise CommandError(f"there is no topic '{topic}' in {display_path(config.path)}.")
     suggestions = suggest_phrases(digest.papers, topic=topic, limit=limit)
     click.echo(format_suggestions(suggestions), nl=False)
 
@@ -312,27 +264,8 @@ def topics_suggest(digest_file: Path, topic: str | None, limit: int) -> None:
 @quiet_option
 def serve(config_file: Path, dev_addr: str | None, verbose: bool, quiet: bool) -> None:
     """Preview the site with live reload (like `mkdocs serve`)."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
-    from mkdocs.exceptions import MkDocsException
-
     _setup_logging(verbose, quiet)
-    _require(config_file)
-    # Dirty builds let the digest plugin skip unchanged generated pages (see
-    # preview.py); it rebuilds everything whenever navigation could change,
-    # so MkDocs' warning about stale navigation does not apply.
-    logging.getLogger("mkdocs.commands.build").addFilter(
-        lambda record: not record.getMessage().startswith("A 'dirty' build is being performed")
-    )
-    try:
-        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True, build_type="dirty")
-    except MkDocsException as error:
-        _fail(str(error))
-    except OSError as error:
-        # Most often the address is taken by another server.
-        _fail(
-            f"Could not serve the preview: {error.strerror or error}. Stop whatever uses the address, or "
-            "choose another with -a HOST:PORT."
-        )
+    serve_site(config_file, dev_addr)
 
 
 @cli.command()
@@ -340,12 +273,7 @@ def serve(config_file: Path, dev_addr: str | None, verbose: bool, quiet: bool) -
 @click.option("--title", default="My Paper Digest", show_default=True, help="The digest's title.")
 def new(directory: Path, title: str) -> None:
     """Write a new digest folder that builds as is."""
-    try:
-        written = scaffold.create(directory, title)
-    except FileExistsError as error:
-        _fail(str(error))
-    except OSError as error:
-        _fail(describe(error, f"Could not write the new digest into '{directory}'"))
+    written = scaffold.create(directory, title)
     for path in written:
         click.echo(f"  created {path}")
     click.echo(

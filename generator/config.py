@@ -1,4 +1,8 @@
-"""Load and validate digest.yml: every problem found at once, with its line."""
+"""Load and validate digest.yml: every problem found at once, with its line.
+
+The keys, their types and docs are declared in schema.py; here they become
+the typed config the pipeline reads.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,19 @@ from typing import Any
 import yaml
 
 from .errors import DigestError
+from .schema import (
+    FOLDER_NAME,
+    OVERRIDE_KEYS,
+    RESERVED_SITE_NAMES,
+    RESERVED_TOPIC_IDS,
+    TOP_LEVEL,
+    TOPIC_ID,
+    TOPIC_KEYS,
+    check_keys,
+    line_of,
+    read_yaml,
+    yaml_message,
+)
 
 CONFIG_NAME = "digest.yml"
 # More related papers than this would only bury the best ones (and grow every entry).
@@ -78,78 +95,6 @@ class DigestConfig:
         return next(t for t in self.topics if t.id == topic_id)
 
 
-# name: (type, required, doc). The docs feed `digest check` messages and README.
-TOP_LEVEL: dict[str, tuple[type | tuple[type, ...], bool, str]] = {
-    "title": (str, True, "the digest's name, shown in the site header and home page"),
-    "description": (str, False, "what the digest covers, one paragraph for the home page"),
-    "sources": (list, False, "listing file globs, or {path, year} mappings"),
-    "output": (str, False, "folder under docs/ for generated pages (git-ignored)"),
-    "topics": (list, False, "the topic taxonomy"),
-    "overrides": (list, False, "per-paper corrections by the curator"),
-    "related": (int, False, "how many related papers each entry lists"),
-    "page_size": (int, False, "full entries per topic page; larger topics split by year"),
-}
-TOPIC_KEYS: dict[str, tuple[type | tuple[type, ...], bool, str]] = {
-    "id": (str, True, "a short slug used in URLs"),
-    "title": (str, True, "the name shown on the site"),
-    "description": (str, False, "one line saying what belongs here"),
-    "parent": (str, False, "id of the topic this one sits under"),
-    "match": (list, False, "phrases that put a paper here (title counts 3, abstract 1)"),
-    "exclude": (list, False, "phrases that keep a paper out"),
-    "regex": (str, False, "a regular expression that counts as a match"),
-    "min_score": (int, False, "the score a paper needs to be placed here"),
-}
-OVERRIDE_KEYS: dict[str, tuple[type | tuple[type, ...], bool, str]] = {
-    "paper": (str, True, "the paper id"),
-    "add": (list, False, "topic ids to add"),
-    "remove": (list, False, "topic ids to remove"),
-    "primary": (str, False, "the topic where the full entry lives"),
-    "hide": (str, False, "leave the paper out of the site, for this reason"),
-    "title": (str, False, "the title to show instead of the scraped one"),
-}
-_TOPIC_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
-# A folder name in a URL and on any file system; dot-led ones MkDocs leaves out.
-_FOLDER_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
-# What a build writes at the root of the site besides the pages, and why an
-# output folder of that name would collide with it.
-RESERVED_SITE_NAMES = {
-    "assets": "the theme's and topic-digest's scripts and styles are there (assets/topic-digest)",
-    "search": "the search indexes are there (search/search_index.json, search/digest)",
-    "templates": "MkDocs leaves docs/templates/ out of the site",
-    "papers.json": "the digest's data file has that name",
-    "digest.bib": "the digest's BibTeX file has that name",
-    "404.html": "the page for missing addresses has that name",
-    "sitemap.xml": "the sitemap has that name",
-    "sitemap.xml.gz": "the compressed sitemap has that name",
-    "index.html": "the home page has that name",
-}
-# Generated pages that share the topic pages' folder.
-RESERVED_TOPIC_IDS = frozenset({"unsorted", "papers-with-code", "papers", "index", "new"})
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A YAML loader that remembers the line of every mapping."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = _Mapping(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {
-        str(key.value): key.start_mark.line + 1 for key, _ in node.value
-    }
-    return mapping
-
-
-class _Mapping(dict):  # type: ignore[type-arg]
-    line: int = 0
-    key_lines: dict[str, int] = {}
-
-
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
-
-
 def load_config(path: Path) -> DigestConfig:
     """Read digest.yml, raising ConfigError that lists every problem."""
     try:
@@ -162,9 +107,9 @@ def load_config(path: Path) -> DigestConfig:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"Could not read '{display_path(path)}': {error}.") from None
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        data = read_yaml(text)
     except yaml.YAMLError as error:
-        raise ConfigError(_yaml_message(error, text, display_path(path))) from None
+        raise ConfigError(yaml_message(error, text, display_path(path))) from None
     return parse_config(data, path)
 
 
@@ -176,42 +121,23 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def _yaml_message(error: yaml.YAMLError, text: str, where: str) -> str:
-    """Say where the YAML broke, show the line with a caret, and hint at the usual causes."""
-    mark = getattr(error, "problem_mark", None)
-    problem = getattr(error, "problem", None) or str(error)
-    if mark is None:
-        return f"Could not read '{where}': {problem}. Fix the YAML syntax there."
-    lines = text.splitlines()
-    shown = lines[mark.line] if mark.line < len(lines) else ""
-    hint = "Fix the YAML syntax there"
-    if "\t" in shown[: mark.column + 1]:
-        hint = "YAML does not allow tabs for indentation; use spaces"
-    elif "block" in problem or "mapping values" in problem:
-        hint = "Check the indentation: keys of one mapping line up, list items start with '- '"
-    return (
-        f"Could not read '{where}' line {mark.line + 1}, column {mark.column + 1}: {problem}. "
-        f"{hint}.\n    {shown}\n    {' ' * mark.column}^"
-    )
-
-
 def parse_config(data: Any, path: Path) -> DigestConfig:
     """Validate parsed YAML into a DigestConfig, collecting every problem."""
     problems: list[str] = []
     where = display_path(path)
     if not isinstance(data, dict):
         raise ConfigError(f"'{where}' must be a mapping with at least `title:`.")
-    _check_keys(data, TOP_LEVEL, where, "top level", problems)
+    check_keys(data, TOP_LEVEL, where, "top level", problems)
     page_size = data.get("page_size", 150)
     if isinstance(page_size, int) and not isinstance(page_size, bool) and page_size < 1:
         problems.append(
-            f"{where} line {_line(data, 'page_size')}: `page_size` must be at least 1, not {page_size}. "
+            f"{where} line {line_of(data, 'page_size')}: `page_size` must be at least 1, not {page_size}. "
             "It is how many full entries a topic page holds (default 150)."
         )
     related = data.get("related", 5)
     if isinstance(related, int) and not isinstance(related, bool) and not 0 <= related <= MAX_RELATED:
         problems.append(
-            f"{where} line {_line(data, 'related')}: `related` must be from 0 to {MAX_RELATED}, not {related}. "
+            f"{where} line {line_of(data, 'related')}: `related` must be from 0 to {MAX_RELATED}, not {related}. "
             "It is how many related papers each entry lists (default 5; 0 lists none)."
         )
     sources = _parse_sources(data.get("sources"), where, problems)
@@ -221,7 +147,7 @@ def parse_config(data: Any, path: Path) -> DigestConfig:
     if isinstance(output, str):
         output, problem = check_output(output)
         if problem:
-            problems.append(f"{where} line {_line(data, 'output')}: {problem}")
+            problems.append(f"{where} line {line_of(data, 'output')}: {problem}")
     if problems:
         raise ConfigError("\n".join(problems))
     return DigestConfig(
@@ -259,7 +185,7 @@ def check_output(value: str) -> tuple[str, str | None]:
             f"the files it wrote in its output folder once they are no longer generated, so it needs a "
             f"folder of its own. {instead}"
         )
-    bad = next((part for part in parts[1:] if not _FOLDER_NAME.fullmatch(part)), None)
+    bad = next((part for part in parts[1:] if not FOLDER_NAME.fullmatch(part)), None)
     if bad is not None:
         return plain, (
             f"`output: {value}` has the folder name '{bad}': use letters, digits, '-', '_' and '.', "
@@ -273,59 +199,6 @@ def check_output(value: str) -> tuple[str, str | None]:
     return plain, None
 
 
-def _line(mapping: Any, key: str | None = None) -> int:
-    if key is not None and isinstance(mapping, _Mapping) and key in mapping.key_lines:
-        return mapping.key_lines[key]
-    return getattr(mapping, "line", 0)
-
-
-def _check_keys(
-    mapping: dict[str, Any],
-    schema: dict[str, tuple[type | tuple[type, ...], bool, str]],
-    where: str,
-    what: str,
-    problems: list[str],
-) -> bool:
-    ok = True
-    for key in mapping:
-        if key not in schema:
-            problems.append(
-                f"{where} line {_line(mapping, key)}: unknown key `{key}` in {what}. "
-                f"Known keys: {', '.join(schema)}."
-            )
-            ok = False
-    for key, (kind, required, _) in schema.items():
-        if key not in mapping:
-            if required:
-                problems.append(f"{where} line {_line(mapping)}: {what} needs `{key}`.")
-                ok = False
-            continue
-        value = mapping[key]
-        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-            expected = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            problems.append(
-                f"{where} line {_line(mapping, key)}: `{key}` in {what} must be "
-                f"{_article(expected)}, not {_article(_type_name(value))}."
-            )
-            ok = False
-        elif kind is list and not all(isinstance(item, (str, dict)) for item in value):
-            problems.append(
-                f"{where} line {_line(mapping, key)}: `{key}` in {what} must be a list of text."
-            )
-            ok = False
-    return ok
-
-
-def _type_name(value: Any) -> str:
-    return "dict" if isinstance(value, dict) else type(value).__name__
-
-
-def _article(type_name: str) -> str:
-    names = {"str": "text", "int": "a whole number", "list": "a list", "dict": "a mapping",
-             "NoneType": "empty", "float": "a number", "bool": "true/false"}
-    return names.get(type_name, type_name)
-
-
 def _parse_sources(value: Any, where: str, problems: list[str]) -> tuple[Source, ...]:
     if value is None:
         return (Source("data/sources/*"),)
@@ -336,18 +209,18 @@ def _parse_sources(value: Any, where: str, problems: list[str]) -> tuple[Source,
         elif isinstance(item, dict) and isinstance(item.get("path"), str):
             year = item.get("year")
             if year is not None and not isinstance(year, int):
-                problems.append(f"{where} line {_line(item)}: source `year` must be a whole number.")
+                problems.append(f"{where} line {line_of(item)}: source `year` must be a whole number.")
                 year = None
             unknown = set(item) - {"path", "year"}
             if unknown:
                 problems.append(
-                    f"{where} line {_line(item)}: unknown key `{sorted(unknown)[0]}` in a source. "
+                    f"{where} line {line_of(item)}: unknown key `{sorted(unknown)[0]}` in a source. "
                     "Known keys: path, year."
                 )
             sources.append(Source(item["path"], year))
         else:
             problems.append(
-                f"{where} line {_line(item) or _line(value)}: each source must be a glob "
+                f"{where} line {line_of(item) or line_of(value)}: each source must be a glob "
                 "such as `data/sources/*.txt` or a mapping with `path:`."
             )
     return tuple(sources)
@@ -365,15 +238,15 @@ def _parse_topics(value: Any, where: str, problems: list[str]) -> tuple[Topic, .
         if not isinstance(item, dict):
             problems.append(f"{where}: each topic must be a mapping with `id` and `title`.")
             continue
-        if not _check_keys(item, TOPIC_KEYS, where, f"topic '{item.get('id', '?')}'", problems):
+        if not check_keys(item, TOPIC_KEYS, where, f"topic '{item.get('id', '?')}'", problems):
             # Still a topic id, so its children do not also report a missing parent.
             if isinstance(item.get("id"), str):
-                seen.setdefault(item["id"], _line(item))
+                seen.setdefault(item["id"], line_of(item))
                 invalid.add(item["id"])
             continue
         topic_id = item["id"]
-        line = _line(item)
-        if not _TOPIC_ID.fullmatch(topic_id):
+        line = line_of(item)
+        if not TOPIC_ID.fullmatch(topic_id):
             problems.append(
                 f"{where} line {line}: topic id '{topic_id}' must be lower-case letters, "
                 "digits and dashes."
@@ -396,7 +269,7 @@ def _parse_topics(value: Any, where: str, problems: list[str]) -> tuple[Topic, .
                 re.compile(regex)
             except re.error as error:
                 problems.append(
-                    f"{where} line {_line(item, 'regex')}: the regex of topic '{topic_id}' "
+                    f"{where} line {line_of(item, 'regex')}: the regex of topic '{topic_id}' "
                     f"does not compile: {error}."
                 )
         topics.append(
@@ -442,19 +315,19 @@ def _parse_overrides(
         if not isinstance(item, dict):
             problems.append(f"{where}: each override must be a mapping with `paper:`.")
             continue
-        if not _check_keys(item, OVERRIDE_KEYS, where, f"override '{item.get('paper', '?')}'", problems):
+        if not check_keys(item, OVERRIDE_KEYS, where, f"override '{item.get('paper', '?')}'", problems):
             continue
         for key in ("add", "remove", "primary"):
             for topic_id in [item[key]] if key == "primary" and key in item else _phrases(item, key):
                 if topic_id not in known:
                     problems.append(
-                        f"{where} line {_line(item, key)}: override for '{item['paper']}' "
+                        f"{where} line {line_of(item, key)}: override for '{item['paper']}' "
                         f"names topic '{topic_id}', which is not a topic id."
                     )
         for key, what in (("hide", "the reason the paper is left out (the report keeps it)"), ("title", "the title to show")):
             if isinstance(item.get(key), str) and not item[key].strip():
                 problems.append(
-                    f"{where} line {_line(item, key)}: override for '{item['paper']}' has an empty `{key}`; "
+                    f"{where} line {line_of(item, key)}: override for '{item['paper']}' has an empty `{key}`; "
                     f"give {what}, or remove the key."
                 )
         overrides.append(
@@ -465,7 +338,7 @@ def _parse_overrides(
                 primary=item.get("primary"),
                 hide=item.get("hide"),
                 title=item.get("title"),
-                line=_line(item),
+                line=line_of(item),
             )
         )
     return tuple(overrides)

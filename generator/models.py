@@ -87,4 +87,31 @@ class Paper:
 
     @property
     def primary_topic(self) -> str | None:
+        """The topic whose page shows the paper's full entry (None for an unsorted paper)."""
         return self.topics[0] if self.topics else None
+
+    @property
+    def shown_date(self) -> dt.date | None:
+        """The date a reader is shown: when it was published, else the day a listing showed it.
+
+        Entries, their order (newest first) and the date parts of a topic follow it.
+        """
+        return self.published or self.listed
+
+    @property
+    def arrival_date(self) -> dt.date | None:
+        """The day the paper arrived in the digest: the day a listing showed it, else when it was published.
+
+        Feeds and the home page's newest listing follow it.
+        """
+        return self.listed or self.published
+
+    @property
+    def code_link(self) -> Link | None:
+        """The paper's first code link (links come code first), or None."""
+        return next((link for link in self.links if link.kind == "code"), None)
+
+    @property
+    def has_code(self) -> bool:
+        """Whether the paper links code (it is on the Papers with code page)."""
+        return any(link.kind == "code" for link in self.links)

@@ -1,54 +1,52 @@
-"""The recipe: read listings, merge, enrich, classify, relate, render.
+"""The recipe: read listings, merge, enrich, classify, relate, lay out, render, write.
 
-Reading happens in :func:`load_sources` and writing in :func:`write_generated`
-(or, in :func:`generate`, in the workers that render the files); everything
-between is pure and gathers the whole corpus before any output.
+Each stage is a folder: sources/ reads the listings into records; enrich/
+merges them into papers and finds links, mentions, topics (with the
+curator's overrides) and related papers; site/ pages the papers, makes the
+views and renders every file; output/ writes them.
+
+Reading happens in :func:`sources.load_sources` and writing in
+:func:`write_generated` (or, in :func:`generate`, in the workers that render
+the files); everything between is pure and gathers the whole corpus before
+any output. One executor, chosen from the size of the corpus, runs every
+stage that can spread its work over the cores.
 """
 
 from __future__ import annotations
 
-import functools
-import gc
-import glob
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import ParamSpec, TypeVar
 
-from .config import DigestConfig, Source, Topic, display_path
-from .dedup import merge_records
-from .errors import DigestError
-from .links import paper_links
-from .mentions import find_mentions
+import jinja2
+
+from .config import DigestConfig, Topic
+from .enrich.dedup import merge_records
+from .enrich.links import paper_links
+from .enrich.mentions import find_mentions
+from .enrich.overrides import apply_overrides
+from .enrich.related import relate
+from .enrich.topics import Assignment, Match, classify
+from .executor import Executor, choose_executor, split, without_cyclic_gc
 from .models import Link, Paper, Record, Rejection
 from .output import OutputError, OutputFolder, WriteResult, output_root
-from .parallel import map_parts, split
-from .read_common import ListingResult
-from .readers import read_file
-from .related import relate
-from .search_index import SearchPage, SearchPaper, build_search_index
-from .render import Renderer, make_environment
 from .report import Report
-from .overrides import apply_overrides
-from .topics import Assignment, Match, classify
+from .site.paging import newest_first, page_papers
+from .site.render import (
+    make_environment,
+    render_files,
+    render_jobs,
+    render_overview,
+    render_site_pages,
+    render_topic_pages,
+    run_jobs,
+)
+from .site.search_index import SearchPage, SearchPaper, build_search_index, search_entries
+from .site.views import Site, SiteViews, build_views, pages_showing
+from .sources import ListingResult, SourceFile, load_sources, read_file
 
 log = logging.getLogger(__name__)
 LINK_PARTS = 4  # runs of papers whose links forked workers find
-
-
-class SourceError(DigestError):
-    """The sources named in digest.yml cannot be found."""
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """A listing file's name (as shown in origins) and raw bytes."""
-
-    name: str
-    data: bytes
-    year: int | None = None
 
 
 @dataclass
@@ -74,74 +72,6 @@ class Digest:
         return build_search_index(self.search_pages, self.search_papers)
 
 
-def load_sources(config: DigestConfig) -> tuple[list[SourceFile], list[str]]:
-    """Read every listing file the config's globs match, in sorted order.
-
-    A match that cannot be read (a folder, a broken link, a pipe or device,
-    a file this user may not read) is skipped with a warning naming it.
-    """
-    files: list[SourceFile] = []
-    warnings: list[str] = []
-    seen: set[Path] = set()
-    for source in config.sources:
-        base = source_folder(config.root, source)
-        if not base.is_dir():
-            raise SourceError(
-                f"{display_path(config.path)}: the sources folder '{display_path(base)}' for '{source.pattern}' does not "
-                "exist. Create it and put listing files in it, or fix `sources:`."
-            )
-        matched = sorted(Path(p) for p in glob.glob(str(config.root / source.pattern), recursive=True))
-        matched = [p for p in matched if not p.name.startswith(".") and not (p.is_dir() and "**" in source.pattern)]
-        if not matched:
-            warnings.append(
-                f"{display_path(config.path)}: no listing file matches '{source.pattern}'. "
-                "Add listings there or fix `sources:`."
-            )
-        for path in matched:
-            if path.resolve() in seen:
-                continue
-            seen.add(path.resolve())
-            name = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
-            data, problem = _read_listing_file(path, source)
-            if problem is not None:
-                warnings.append(f"Listing '{name}': {problem}")
-            elif data is not None:
-                files.append(SourceFile(name, data, source.year))
-    return files, warnings
-
-
-def _read_listing_file(path: Path, source: Source) -> tuple[bytes | None, str | None]:
-    """Return a matched file's bytes, or what is wrong with it (a sentence that says what to do)."""
-    if path.is_dir():
-        return None, (
-            f"it is a folder, which `sources: {source.pattern}` matches; it was skipped. Narrow the pattern to "
-            "files (such as `data/sources/*.txt`), or read the folder's files too with `data/sources/**/*`."
-        )
-    if not path.exists():
-        return None, f"it is a link to '{os.readlink(path)}', which does not exist; it was skipped. Fix or remove the link."
-    if not path.is_file():
-        # Reading a pipe would wait forever for a writer.
-        return None, "it is not a regular file (a pipe, socket or device); it was skipped. Save listings as ordinary files."
-    try:
-        return path.read_bytes(), None
-    except OSError as error:
-        return None, (
-            f"could not read it ({error.strerror or error}); its papers are missing from this build. "
-            "Check the file and its permissions."
-        )
-
-
-def source_folder(root: Path, source: Source) -> Path:
-    """Return the folder a pattern's names are relative to: its part before any wildcard."""
-    parts: list[str] = []
-    for part in Path(source.pattern).parts:
-        if any(ch in part for ch in "*?["):
-            return root.joinpath(*parts)
-        parts.append(part)
-    # A plain file name: names are relative to its folder.
-    return root.joinpath(*parts).parent
-
-
 @dataclass
 class StageCache:
     """Results a long-lived process keeps between rebuilds (`digest serve`).
@@ -161,22 +91,22 @@ class StageCache:
             self.listings[source] = _read_source(source)
         return self.listings[source]
 
-    def paper_links(self, papers: list[Paper]) -> list[tuple[Link, ...]]:
+    def paper_links(self, papers: list[Paper], executor: Executor) -> list[tuple[Link, ...]]:
         keys = [(paper.title, paper.abstract, paper.urls, paper.arxiv_id) for paper in papers]
         missing = list(dict.fromkeys(key for key in keys if key not in self.links))
 
         def find(numbers: range) -> list[tuple[Link, ...]]:
             return [tuple(paper_links(*missing[number])) for number in numbers]
 
-        parts = map_parts(find, split(range(len(missing)), LINK_PARTS), papers=len(missing))
+        parts = executor.map(find, split(range(len(missing)), LINK_PARTS))
         self.links.update(zip(missing, (links for part in parts for links in part)))
         return [self.links[key] for key in keys]
 
-    def classify(self, papers: list[Paper], topics: tuple[Topic, ...]) -> dict[str, Assignment]:
+    def classify(self, papers: list[Paper], topics: tuple[Topic, ...], executor: Executor) -> dict[str, Assignment]:
         if topics != self.topics:
             self.assignments, self.topics = {}, topics
         missing = [paper for paper in papers if (paper.title, paper.abstract) not in self.assignments]
-        found = classify(missing, topics) if missing else {}
+        found = classify(missing, topics, executor) if missing else {}
         for paper in missing:
             self.assignments[(paper.title, paper.abstract)] = found[paper.id]
         return {paper.id: self.assignments[(paper.title, paper.abstract)] for paper in papers}
@@ -211,31 +141,7 @@ def read_records(
     return records, rejected, warnings, len(records) + len(rejected)
 
 
-Arguments = ParamSpec("Arguments")
-Returned = TypeVar("Returned")
-
 STEPS = ("read", "merge", "links", "mentions", "topics", "related", "render")
-
-
-def _without_cyclic_gc(function: Callable[Arguments, Returned]) -> Callable[Arguments, Returned]:
-    """Pause the cyclic garbage collector while function runs.
-
-    The pipeline builds millions of long-lived objects and few reference
-    cycles, so each full collection only rescans them: at 50,000 papers that
-    took a fifth of the build. Reference counting still frees everything else.
-    """
-
-    @functools.wraps(function)
-    def wrapper(*args: Arguments.args, **kwargs: Arguments.kwargs) -> Returned:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
-
-    return wrapper
 
 
 @dataclass
@@ -248,6 +154,8 @@ class Corpus:
     rejected: list[Rejection]
     warnings: list[str]
     records_read: int
+    executor: Executor
+    """Where the stages work: chosen once, from the size of the corpus."""
 
 
 def gather(
@@ -255,19 +163,24 @@ def gather(
     sources: list[SourceFile],
     cache: StageCache,
     on_step: Callable[[str], None],
-    mentions_of: Callable[[list[Paper]], dict[str, tuple[str, ...]]] = find_mentions,
+    mentions_of: Callable[[list[Paper], Executor], dict[str, tuple[str, ...]]] = find_mentions,
+    executor: Executor | None = None,
 ) -> Corpus:
-    """Read, merge, find links and mentions, classify and apply the overrides."""
+    """Read, merge, find links and mentions, classify and apply the overrides.
+
+    Without an ``executor``, one is chosen for the size of the corpus.
+    """
     on_step("read")
     records, rejected, warnings, records_read = read_records(sources, cache)
     on_step("merge")
     papers = merge_records(records)
+    executor = executor if executor is not None else choose_executor(len(papers))
     on_step("links")
-    links = dict(zip((paper.id for paper in papers), cache.paper_links(papers)))
+    links = dict(zip((paper.id for paper in papers), cache.paper_links(papers, executor)))
     on_step("mentions")
-    mentions = mentions_of(papers)
+    mentions = mentions_of(papers, executor)
     on_step("topics")
-    assignments = cache.classify(papers, config.topics)
+    assignments = cache.classify(papers, config.topics, executor)
     cache.retain(sources, papers)
     papers, assignments, hidden, override_warnings = apply_overrides(papers, assignments, config)
     # Hidden papers are gone: nothing may mention them any more. One replace()
@@ -283,13 +196,37 @@ def gather(
         for paper in papers
     ]
     log.debug("%d records, %d papers, %d rejected", records_read, len(papers), len(rejected) + len(hidden))
-    return Corpus(config, papers, assignments, rejected + hidden, warnings + override_warnings, records_read)
+    return Corpus(config, papers, assignments, rejected + hidden, warnings + override_warnings, records_read, executor)
 
 
-def _renderer(
-    corpus: Corpus, papers: list[Paper], use_directory_urls: bool, changed: set[str] | None = None
-) -> tuple[Renderer, Report]:
-    """Return the renderer of the papers (see Renderer for `changed`) and the build report."""
+def _related(
+    config: DigestConfig,
+    sources: list[SourceFile],
+    on_step: Callable[[str], None],
+    cache: StageCache,
+    executor: Executor | None,
+) -> tuple[Corpus, list[Paper]]:
+    """Run every stage before rendering; return the corpus and its papers with their related papers."""
+    corpus = gather(config, sources, cache, on_step, executor=executor)
+    on_step("related")
+    related = relate(corpus.papers, config.related, corpus.executor)
+    return corpus, [replace(paper, related=related.get(paper.id, ())) for paper in corpus.papers]
+
+
+@dataclass
+class Layout:
+    """The papers laid out for rendering: the build report, where every page is, the views, the templates."""
+
+    report: Report
+    site: Site
+    views: SiteViews
+    environment: jinja2.Environment
+    shown: set[str] | None = None
+    """The pages that show changed papers (for a fast preview update), or None for every page."""
+
+
+def lay_out(corpus: Corpus, papers: list[Paper], use_directory_urls: bool, changed: set[str] | None = None) -> Layout:
+    """Page the papers (newest first) and make the views; with ``changed`` ids, only their pages' entries."""
     config = corpus.config
     matches = {paper_id: assignment.matches for paper_id, assignment in corpus.assignments.items()}
     report = Report.from_pipeline(
@@ -299,58 +236,49 @@ def _renderer(
         warnings=corpus.warnings,
         matched={pid: found for pid, found in matches.items() if found},
     )
-    environment = make_environment([config.root / "templates"])
-    return Renderer(config, papers, matches, environment, use_directory_urls, changed), report
+    ordered = newest_first(papers)
+    site = Site(config, ordered, matches, page_papers(config, ordered), use_directory_urls)
+    shown = None if changed is None else pages_showing(site, changed)
+    return Layout(report, site, build_views(site, shown), make_environment([config.root / "templates"]), shown)
 
 
-def _full_renderer(
-    config: DigestConfig,
-    sources: list[SourceFile],
-    use_directory_urls: bool,
-    on_step: Callable[[str], None],
-    cache: StageCache,
-) -> tuple[list[Paper], Renderer, Report]:
-    """Run every pure stage but rendering; return the papers, their renderer and the build report."""
-    corpus = gather(config, sources, cache, on_step)
-    on_step("related")
-    related = relate(corpus.papers, config.related)
-    papers = [replace(paper, related=related.get(paper.id, ())) for paper in corpus.papers]
-    on_step("render")
-    return papers, *_renderer(corpus, papers, use_directory_urls)
-
-
-@_without_cyclic_gc
+@without_cyclic_gc
 def build_digest(
     config: DigestConfig,
     sources: list[SourceFile],
     use_directory_urls: bool = True,
     on_step: Callable[[str], None] = lambda step: None,
     cache: StageCache | None = None,
+    executor: Executor | None = None,
 ) -> Digest:
     """Run every pure stage over the sources and render the pages.
 
     ``on_step`` is told the name of each step (see STEPS) as it starts, so a
     terminal can show progress. A ``cache`` kept from an earlier build skips
-    reading, link finding and classifying what it has seen before.
+    reading, link finding and classifying what it has seen before. Without an
+    ``executor``, one is chosen for the size of the corpus.
     """
-    papers, renderer, report = _full_renderer(
-        config, sources, use_directory_urls, on_step, cache if cache is not None else StageCache()
-    )
+    corpus, papers = _related(config, sources, on_step, cache if cache is not None else StageCache(), executor)
+    on_step("render")
+    layout = lay_out(corpus, papers, use_directory_urls)
+    site, views, environment = layout.site, layout.views, layout.environment
     digest = Digest(
-        config, papers, renderer.matches, report, renderer.render(), renderer.render_overview(),
-        page_of=renderer.paging.page_of, use_directory_urls=use_directory_urls,
+        config, papers, site.matches, layout.report,
+        render_files(environment, site, views, corpus.executor), render_overview(environment, site, views),
+        page_of=site.paging.page_of, use_directory_urls=use_directory_urls,
     )
-    digest.search_pages, digest.search_papers = renderer.search_entries()
+    digest.search_pages, digest.search_papers = search_entries(site, views)
     return digest
 
 
-@_without_cyclic_gc
+@without_cyclic_gc
 def update_digest(
     previous: Digest,
     sources: list[SourceFile],
     use_directory_urls: bool = True,
     on_step: Callable[[str], None] = lambda step: None,
     cache: StageCache | None = None,
+    executor: Executor | None = None,
 ) -> Digest | None:
     """Show new and changed papers fast, on top of an earlier digest of the same config (a live preview).
 
@@ -369,7 +297,8 @@ def update_digest(
     old = {paper.id: paper for paper in previous.papers}
     corpus = gather(
         config, sources, cache if cache is not None else StageCache(), on_step,
-        mentions_of=lambda papers: {p.id: old[p.id].mentions for p in papers if p.id in old},
+        mentions_of=lambda papers, _: {p.id: old[p.id].mentions for p in papers if p.id in old},
+        executor=executor,
     )
     if not old.keys() <= {paper.id for paper in corpus.papers}:
         return None
@@ -378,16 +307,21 @@ def update_digest(
     # Papers compare by title key alone; a changed paper differs in some field.
     changed = {paper.id for paper in papers if paper.id not in old or vars(old[paper.id]) != vars(paper)}
     on_step("render")
-    renderer, report = _renderer(corpus, papers, use_directory_urls, changed)
-    page_of = renderer.paging.page_of
+    layout = lay_out(corpus, papers, use_directory_urls, changed)
+    site, views, environment = layout.site, layout.views, layout.environment
+    page_of = site.paging.page_of
     if any(page_of[paper_id] != page for paper_id, page in previous.page_of.items()):
         return None
     # A group can split for short lines alone, moving no full entry.
-    if renderer.paging.placed_on_new_pages(old, previous.files):
+    if site.paging.placed_on_new_pages(old, previous.files):
         return None
-    files = {**previous.files, **renderer.render_pages(), **renderer.render_site_pages()}
+    files = {
+        **previous.files,
+        **render_topic_pages(environment, views, corpus.executor, layout.shown),
+        **render_site_pages(environment, site, views),
+    }
     return Digest(
-        config, papers, renderer.matches, report, files, renderer.render_overview(),
+        config, papers, site.matches, layout.report, files, render_overview(environment, site, views),
         previous.search_pages, previous.search_papers, page_of, use_directory_urls, exact=not changed,
     )
 
@@ -433,6 +367,7 @@ def load_digest(
     on_step: Callable[[str], None] = lambda step: None,
     cache: StageCache | None = None,
     previous: Digest | None = None,
+    executor: Executor | None = None,
 ) -> Digest:
     """Read the sources and build the digest in memory, writing nothing.
 
@@ -441,18 +376,19 @@ def load_digest(
     sources, warnings = load_sources(config)
     digest = None
     if previous is not None and previous.config == config:
-        digest = update_digest(previous, sources, use_directory_urls, on_step, cache)
+        digest = update_digest(previous, sources, use_directory_urls, on_step, cache, executor)
     if digest is None:
-        digest = build_digest(config, sources, use_directory_urls, on_step, cache)
+        digest = build_digest(config, sources, use_directory_urls, on_step, cache, executor)
     digest.report.warnings[:0] = warnings
     return digest
 
 
-@_without_cyclic_gc
+@without_cyclic_gc
 def generate(
     config: DigestConfig,
     use_directory_urls: bool = True,
     on_step: Callable[[str], None] = lambda step: None,
+    executor: Executor | None = None,
 ) -> tuple[Report, WriteResult]:
     """Read, build and write the generated pages for a digest, only what changed.
 
@@ -463,7 +399,10 @@ def generate(
     """
     sources, warnings = load_sources(config)
     folder = output_folder(config)
-    _, renderer, report = _full_renderer(config, sources, use_directory_urls, on_step, StageCache())
+    corpus, papers = _related(config, sources, on_step, StageCache(), executor)
+    on_step("render")
+    layout = lay_out(corpus, papers, use_directory_urls)
+    report = layout.report
     report.warnings[:0] = warnings
     with folder.locked():
         folder = output_folder(config)  # what another run wrote while this one waited
@@ -474,7 +413,7 @@ def generate(
             clear = {path: text for path, text in files.items() if path not in collisions}
             return folder.write_unchecked(clear), list(files), collisions
 
-        runs = renderer.render_each(write)
+        runs = run_jobs(render_jobs(layout.environment, layout.site, layout.views), corpus.executor, write).values()
         collisions = sorted(path for _, _, found in runs for path in found)
         if collisions:
             raise OutputError(folder.collision_message(collisions))

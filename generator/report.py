@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from .enrich.topics import Match
 from .models import Paper, Rejection
-from .topics import Match
 
 
 @dataclass

@@ -10,10 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from generator import parallel
+from generator import executor
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).parent.parent
+# The browser tests drive Debian's Chromium, headless.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -36,7 +42,7 @@ def tree(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
 
 def read_source(path: Path, year: int | None = None):  # type: ignore[no-untyped-def]
     """Decode and read one fixture listing, asserting it decodes cleanly."""
-    from generator.readers import decode_listing, read_listing
+    from generator.sources import decode_listing, read_listing
 
     text, warnings = decode_listing(path.read_bytes(), path.name)
     assert warnings == []
@@ -74,17 +80,17 @@ def forked_pools(monkeypatch: pytest.MonkeyPatch) -> list[set[int]]:
     A test that says it runs "in forked workers" asserts this list is not
     empty, so it cannot pass by quietly running everything in one process.
     """
-    if parallel.worker_count() < 2:
+    if executor.worker_count() < 2:
         pytest.skip("this process cannot fork workers (one core, or threads running)")
     pools: list[set[int]] = []
-    fork_pool = parallel._fork_pool
+    fork_pool = executor._fork_pool
 
     def recording(function, workers):  # type: ignore[no-untyped-def]
         pool = fork_pool(function, workers)
         pools.append({process.pid for process in pool._pool})
         return pool
 
-    monkeypatch.setattr(parallel, "_fork_pool", recording)
+    monkeypatch.setattr(executor, "_fork_pool", recording)
     return pools
 
 

@@ -13,13 +13,8 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from .conftest import CHROMIUM, CHROMIUM_FLAGS
 from .test_hostile import hostile_site  # noqa: F401  (the hostile digest, built once here too)
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
@@ -186,3 +187,14 @@ def test_a_report_without_the_digest_plugin_is_refused(tmp_path: Path):
         "`plugins:` there.\n"
     )
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("command", [["generate"], ["check"], ["stats"], ["topics", "suggest"]])
+def test_every_command_turns_a_digest_error_into_one_message_and_exit_1(tmp_path: Path, command: list[str]):
+    (tmp_path / "digest.yml").write_text("title: T\ncolour: blue\n", encoding="utf-8")
+    result = run_digest(tmp_path, *command)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Error: digest.yml line 2: unknown key `colour` in top level. Known keys: title, description, sources, "
+        "output, topics, overrides, related, page_size.\n"
+    )

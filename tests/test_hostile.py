@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.readers import decode_listing, read_listing
-from generator.text import clean_text, slugify
+from generator.enrich.text import clean_text, slugify
+from generator.sources import decode_listing, read_listing
 
 from .conftest import FIXTURES, run_digest
 

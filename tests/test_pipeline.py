@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import parallel
 from generator.config import load_config
+from generator.executor import SERIAL, ForkExecutor
 from generator.output import MANIFEST
 from generator.pipeline import StageCache, build_digest, generate, load_digest, load_sources, update_digest
 
@@ -106,7 +106,7 @@ def test_no_fast_update_when_a_paper_goes_away_or_an_entry_moves():
     before = build_digest(config, sources[:-1])
     new = {p.id for p in exact.papers} - {p.id for p in before.papers}
     topic = next(p.topics[0] for p in exact.papers if p.id in new and p.topics)
-    from generator.paging import ENTRY_WEIGHT, LINE_WEIGHT
+    from generator.site.paging import ENTRY_WEIGHT, LINE_WEIGHT
 
     # Short lines weigh on a page too: a page_size of entries that just holds them all.
     weight = sum(ENTRY_WEIGHT if p.topics[0] == topic else LINE_WEIGHT for p in before.papers if topic in p.topics)
@@ -116,13 +116,11 @@ def test_no_fast_update_when_a_paper_goes_away_or_an_entry_moves():
     assert update_digest(before, sources) is None
 
 
-@pytest.mark.parametrize("min_papers", [10**9, 1], ids=["in this process", "in forked workers"])
-def test_generate_writes_exactly_the_digests_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, min_papers: int
-):
+@pytest.mark.parametrize("forking", [False, True], ids=["in this process", "in forked workers"])
+def test_generate_writes_exactly_the_digests_files(tmp_path: Path, request: pytest.FixtureRequest, forking: bool):
     """`digest generate` writes files where they are rendered; the result is what the in-memory digest holds."""
-    forked = request.getfixturevalue("forked_pools") if min_papers == 1 else None
-    monkeypatch.setattr(parallel, "MIN_PAPERS", min_papers)
+    forked = request.getfixturevalue("forked_pools") if forking else None
+    executor = ForkExecutor() if forking else SERIAL
     root = copy_project(tmp_path)
     config = load_config(root / "digest.yml")
     output = root / config.output
@@ -131,7 +129,7 @@ def test_generate_writes_exactly_the_digests_files(
     (output / "old-topic" / "2024.md").write_text("A page no topic makes any more.", encoding="utf-8")
     (output / MANIFEST).write_text(json.dumps({"files": ["old-topic/2024.md"]}), encoding="utf-8")
     (output / "notes.md").write_text("# Mine\n", encoding="utf-8")
-    report, written = generate(config)
+    report, written = generate(config, executor=executor)
     if forked is not None:
         assert_forked(forked)
     digest = load_digest(config)
@@ -143,53 +141,5 @@ def test_generate_writes_exactly_the_digests_files(
     assert written.foreign == ["notes.md"] and "'notes.md', which topic-digest did not write" in report.warnings[-1]
     # The same report as the in-memory digest's, plus what the output folder showed.
     assert json.loads(report.to_json()) == {**json.loads(digest.report.to_json()), "warnings": digest.report.warnings + report.warnings[-1:]}
-    again = generate(config)[1]
+    again = generate(config, executor=executor)[1]
     assert (again.written, again.unchanged, again.removed) == ([], len(digest.files), [])
-
-
-def test_sources_that_cannot_be_read_are_skipped_with_a_warning_naming_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    import os
-    import threading
-
-    monkeypatch.chdir(tmp_path)
-    listing = (PROJECT / "data" / "sources").iterdir().__next__().read_bytes()
-    sources = tmp_path / "data" / "sources"
-    (sources / "old").mkdir(parents=True)
-    (sources / "good.txt").write_bytes(listing)
-    (sources / "broken-link.txt").symlink_to(tmp_path / "gone.txt")
-    os.mkfifo(sources / "pipe.txt")
-    (sources / "secret.txt").write_bytes(listing)
-    (tmp_path / "digest.yml").write_text("title: T\n", encoding="utf-8")
-    real = Path.read_bytes
-
-    def read_bytes(self: Path) -> bytes:
-        # Simulated: as root, no permission bit stops a read.
-        if self.name == "secret.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    config = load_config(tmp_path / "digest.yml")
-    done: list[tuple[list, list[str]]] = []
-    reader = threading.Thread(target=lambda: done.append(load_sources(config)), daemon=True)
-    reader.start()
-    reader.join(20)
-    assert done, "reading the sources blocked (a pipe?)"
-    files, warnings = done[0]
-    assert [f.name for f in files] == ["good.txt"]
-    assert warnings == [
-        f"Listing 'broken-link.txt': it is a link to '{tmp_path / 'gone.txt'}', which does not exist; it was "
-        "skipped. Fix or remove the link.",
-        "Listing 'old': it is a folder, which `sources: data/sources/*` matches; it was skipped. Narrow the pattern "
-        "to files (such as `data/sources/*.txt`), or read the folder's files too with `data/sources/**/*`.",
-        "Listing 'pipe.txt': it is not a regular file (a pipe, socket or device); it was skipped. Save listings as "
-        "ordinary files.",
-        "Listing 'secret.txt': could not read it (Permission denied); its papers are missing from this build. "
-        "Check the file and its permissions.",
-    ]
-    # A recursive pattern walks folders; it does not warn about them.
-    (tmp_path / "digest.yml").write_text("title: T\nsources: ['data/sources/**/*.txt', 'data/sources/**']\n", encoding="utf-8")
-    (sources / "old" / "more.txt").write_bytes(listing + b"\n")
-    files, warnings = load_sources(load_config(tmp_path / "digest.yml"))
-    assert [f.name for f in files] == ["good.txt", "old/more.txt"]
-    assert not any("is a folder" in warning for warning in warnings)

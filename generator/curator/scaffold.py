@@ -1,0 +1,70 @@
+"""Write a new digest folder from the bundled skeleton."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import DigestError
+from ..output import describe
+
+SKELETON = Path(__file__).resolve().parent / "skeleton"
+# Files in the skeleton whose text carries the digest's title.
+_TITLED = {"mkdocs.yml", "digest.yml", "docs/index.md"}
+
+
+class ScaffoldError(DigestError):
+    """A new digest folder cannot be written where it was asked for."""
+
+
+def create(directory: Path, title: str) -> list[Path]:
+    """Copy the skeleton into directory (which must not hold a digest) and return what was written.
+
+    Raises ScaffoldError, writing nothing, when the folder holds a digest or
+    a file the skeleton would write; or saying why a write failed.
+    """
+    try:
+        return _create(directory, title)
+    except FileExistsError as error:
+        raise ScaffoldError(str(error)) from None
+    except OSError as error:
+        raise ScaffoldError(describe(error, f"Could not write the new digest into '{directory}'")) from None
+
+
+def _create(directory: Path, title: str) -> list[Path]:
+    if (directory / "digest.yml").exists() or (directory / "mkdocs.yml").exists():
+        raise FileExistsError(
+            f"'{directory}' already holds a digest (digest.yml or mkdocs.yml). "
+            "Choose an empty or new folder."
+        )
+    targets: dict[Path, str] = {}
+    for source in sorted(SKELETON.rglob("*")):
+        if source.is_dir() or "__pycache__" in source.parts:
+            continue
+        relative = source.relative_to(SKELETON).as_posix()
+        # Packaged without leading dots, which packaging tools tend to skip.
+        target = directory / "/".join(
+            "." + part.removeprefix("dot-") if part.startswith("dot-") else part
+            for part in relative.split("/")
+        )
+        text = source.read_text(encoding="utf-8")
+        if relative in _TITLED:
+            text = text.replace("{{title}}", _yaml_safe(title) if relative.endswith(".yml") else title)
+        targets[target] = text
+    # Never write over a file someone else wrote (a home page, a .gitignore).
+    existing = [target for target in targets if target.exists() or target.is_symlink()]
+    if existing:
+        names = ", ".join(f"'{target.relative_to(directory).as_posix()}'" for target in existing)
+        raise FileExistsError(
+            f"'{directory}' already holds {names}, which `digest new` would write. "
+            "Choose an empty or new folder, or move those files away."
+        )
+    for target, text in targets.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return list(targets)
+
+
+def _yaml_safe(title: str) -> str:
+    """Return the title as a double-quoted YAML scalar."""
+    escaped = title.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'

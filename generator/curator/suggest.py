@@ -1,0 +1,210 @@
+"""Suggest `match` phrases that would group unsorted papers, or the papers of one topic.
+
+A phrase is one to three words from a paper's title or abstract, cut at
+punctuation, that neither starts nor ends with a stopword. Each is scored like
+the topic rules score it (title 3, abstract 1, once per paper) and weighted by
+how few of the papers that have it lie outside the target set, so "KV cache"
+among unsorted papers outranks "large language", which every topic has too.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..enrich.stop_words import PHRASE_STOP_WORDS
+from ..enrich.tokens import PHRASE_BREAK, PHRASE_WORD
+from ..enrich.topics import ABSTRACT_WEIGHT, TITLE_WEIGHT
+from ..models import Paper
+
+MAX_WORDS = 3
+MAX_EXAMPLES = 3
+
+# Title words that make no phrase on their own: a phrase may start with
+# "efficient" ("efficient code") but not end with it, and may end with
+# "scaling" but not start with "rethinking".
+NOT_LAST = frozenset(
+    """
+    accurate adaptive better cheap cheaper dynamic effective efficient efficiently fast faster
+    framework frameworks general high improved large larger low lightweight robust scalable simple
+    small smaller strong unified
+    """.split()
+)
+NOT_FIRST = frozenset(
+    """
+    accelerating addressing boosting building enabling enhancing exploring improving learning
+    looking making optimizing rethinking revisiting scaling towards understanding unleashing
+    """.split()
+)
+
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A phrase that would group papers: how many target papers have it, and some of their ids."""
+
+    phrase: str
+    count: int
+    examples: tuple[str, ...]
+
+
+def suggest_phrases(
+    papers: Sequence[Paper],
+    *,
+    topic: str | None = None,
+    limit: int = 20,
+    min_count: int = 2,
+) -> list[Suggestion]:
+    """Return the phrases that best group the unsorted papers, or those of `topic`, best first.
+
+    The target set is every paper without a topic (``topic=None``) or every
+    paper listing ``topic`` among its topics; the rest of ``papers`` is the
+    background. A phrase's rank is its rule score summed over the target
+    papers (title 3, abstract 1) times the square of its precision
+    ``t / (t + r + 1)``, where t target and r background papers contain it (a
+    rule built from it should catch the target papers and few others), times
+    its rarity ``log((N + 1) / (t + r + 1))`` over all N papers. Phrases in
+    fewer than ``min_count`` target papers are dropped, and so is a phrase
+    whose longer form covers exactly the same papers ("kv" under "kv cache")
+    or that every paper has.
+    Ties break on count, then alphabetically, so the output is stable.
+    """
+    target = [p for p in papers if (topic in p.topics if topic is not None else not p.topics)]
+    if not target or limit <= 0:
+        return []
+    rest = [p for p in papers if not (topic in p.topics if topic is not None else not p.topics)]
+    vocabulary = {word.casefold() for paper in papers for word in _words(_text(paper))}
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+
+    def phrases_of(text: str) -> set[str]:
+        found: set[str] = set()
+        for words in _clauses(text):
+            for key, surface in _ngrams(words, vocabulary):
+                found.add(key)
+                spellings[key][surface] += 1
+        return found
+
+    weight: Counter[str] = Counter()
+    holders: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for paper in target:
+        in_title = phrases_of(paper.title)
+        in_abstract = phrases_of(paper.abstract)
+        for key in in_title | in_abstract:
+            score = TITLE_WEIGHT if key in in_title else ABSTRACT_WEIGHT
+            weight[key] += score
+            holders[key].append((score, paper.id))
+
+    background: Counter[str] = Counter()
+    for paper in rest:
+        background.update(
+            key
+            for key in _paper_keys(paper, vocabulary)
+            if key in weight
+        )
+
+    candidates = {key: ids for key, ids in holders.items() if len(ids) >= min_count}
+    candidates = _collapse(candidates)
+    def rank(key: str) -> tuple[float, int, str]:
+        count = len(candidates[key])
+        # One pseudo-count keeps two chance co-occurrences from looking like a cluster.
+        precision = count / (count + background[key] + 1)
+        # Rarity in the whole corpus: a word every paper has groups nothing.
+        rarity = math.log((len(papers) + 1) / (count + background[key] + 1))
+        return (-weight[key] * precision**2 * rarity, -count, key)
+
+    ranked = sorted(candidates, key=rank)
+    suggestions: list[Suggestion] = []
+    for key in ranked:
+        if rank(key)[0] >= 0:
+            break  # in every paper: it groups nothing
+        examples = tuple(pid for _, pid in sorted(candidates[key], key=lambda h: (-h[0], h[1])))
+        suggestions.append(Suggestion(_spelling(spellings[key]), len(candidates[key]), examples[:MAX_EXAMPLES]))
+        if len(suggestions) == limit:
+            break
+    return suggestions
+
+
+def format_suggestions(suggestions: Sequence[Suggestion]) -> str:
+    """Render suggestions as a plain-text table with a `match:` hint to paste into digest.yml."""
+    if not suggestions:
+        return "No phrases to suggest.\n"
+    width = max(len("phrase"), *(len(s.phrase) for s in suggestions))
+    lines = [f"{'phrase':<{width}}  papers  hint"]
+    for s in suggestions:
+        lines.append(f"{s.phrase:<{width}}  {s.count:>6}  match: [{s.phrase}]")
+    return "\n".join(lines) + "\n"
+
+
+def _text(paper: Paper) -> str:
+    return f"{paper.title}\n{paper.abstract}"
+
+
+def _words(text: str) -> list[str]:
+    return PHRASE_WORD.findall(_URL.sub(" ", text))
+
+
+def _clauses(text: str) -> Iterable[list[str]]:
+    for clause in PHRASE_BREAK.split(_URL.sub(" ", text)):
+        words = PHRASE_WORD.findall(clause)
+        if words:
+            yield words
+
+
+def _ngrams(words: list[str], vocabulary: set[str]) -> Iterable[tuple[str, str]]:
+    """Yield (key, surface) for each 1-3 word run that starts and ends on a content word."""
+    folded = [w.casefold() for w in words]
+    for start in range(len(words)):
+        if not _content(folded[start]) or folded[start] in NOT_FIRST:
+            continue
+        for end in range(start + 1, min(start + MAX_WORDS, len(words)) + 1):
+            if not _content(folded[end - 1]) or folded[end - 1] in NOT_LAST:
+                continue
+            last = _singular(folded[end - 1], vocabulary)
+            key = " ".join(folded[start : end - 1] + [last])
+            surface = words[start : end - 1] + [words[end - 1][: len(last)]]
+            yield key, " ".join(_uncapitalize(word) for word in surface)
+
+
+def _paper_keys(paper: Paper, vocabulary: set[str]) -> set[str]:
+    return {key for words in _clauses(_text(paper)) for key, _ in _ngrams(words, vocabulary)}
+
+
+def _content(word: str) -> bool:
+    return word not in PHRASE_STOP_WORDS and len(word) > 1 and not word.replace("-", "").isdigit()
+
+
+def _singular(word: str, vocabulary: set[str]) -> str:
+    """Drop a plural ending when the singular occurs too: the rules match plurals anyway."""
+    for suffix in ("es", "s"):
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) > 1 and stem in vocabulary and not word.endswith("ss"):
+            return stem
+    return word
+
+
+def _collapse(candidates: dict[str, list[tuple[int, str]]]) -> dict[str, list[tuple[int, str]]]:
+    """Drop each phrase that a longer phrase contains and that covers the same papers."""
+    by_papers: dict[frozenset[str], list[str]] = defaultdict(list)
+    for key, holders in candidates.items():
+        by_papers[frozenset(pid for _, pid in holders)].append(key)
+    kept: dict[str, list[tuple[int, str]]] = {}
+    for keys in by_papers.values():
+        for key in keys:
+            padded = f" {key} "
+            if not any(other != key and padded in f" {other} " for other in keys):
+                kept[key] = candidates[key]
+    return kept
+
+
+def _uncapitalize(word: str) -> str:
+    """Lower-case a capitalized word ("Cache"), keeping acronyms and names ("KV", "PyTorch")."""
+    return word.lower() if word[:1].isupper() and word[1:] == word[1:].lower() else word
+
+
+def _spelling(surfaces: Counter[str]) -> str:
+    """Pick the commonest spelling of a phrase, the first in sort order on a tie."""
+    return min(surfaces.items(), key=lambda item: (-item[1], item[0]))[0]

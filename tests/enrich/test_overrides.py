@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.config import DigestConfig, Override, Topic
+from generator.enrich.overrides import apply_overrides
+from generator.enrich.topics import Assignment, Match
+from generator.models import Origin, Paper
+
+TOPICS = (Topic("a", "A"), Topic("b", "B"), Topic("c", "C"))
+
+
+def setup(*overrides: Override):
+    papers = [
+        Paper(key="p", id="p", title="Old title", abstract="X.", origins=(Origin("f.txt", 1), Origin("g.txt", 4))),
+        Paper(key="q", id="q", title="Q", abstract="Y.", origins=(Origin("f.txt", 3),)),
+    ]
+    assignments = {
+        "p": Assignment(("a", "b"), (Match("a", "x", "title"), Match("b", "y", "abstract"))),
+        "q": Assignment(("a",), (Match("a", "x", "title"),)),
+    }
+    config = DigestConfig(title="T", path=Path("digest.yml"), topics=TOPICS, overrides=overrides)
+    return apply_overrides(papers, assignments, config)
+
+
+def test_add_remove_and_primary():
+    _, assignments, hidden, warnings = setup(Override("p", add=("c",), remove=("a",), primary="c", line=7))
+    assert assignments["p"].topics == ("c", "b")
+    assert assignments["p"].matches == (Match("b", "y", "abstract"),)
+    assert hidden == [] and warnings == []
+
+
+def test_fix_a_title():
+    papers, *_ = setup(Override("p", title="New title", line=3))
+    assert [p.title for p in papers] == ["New title", "Q"]
+
+
+def test_hide_keeps_the_reason_for_every_origin():
+    papers, assignments, hidden, _ = setup(Override("p", hide="off topic", line=3))
+    assert [p.id for p in papers] == ["q"] and "p" not in assignments
+    assert [(str(r.origin), r.reason) for r in hidden] == [
+        ("f.txt:1", "hidden by the curator: off topic"),
+        ("g.txt:4", "hidden by the curator: off topic"),
+    ]
+
+
+def test_override_for_unknown_paper_warns_with_its_line():
+    papers, _, _, warnings = setup(Override("nope", add=("a",), line=12))
+    assert len(papers) == 2
+    assert warnings == [
+        "digest.yml line 12: override for paper 'nope', which is not in the digest. "
+        "Check the id in papers.json."
+    ]

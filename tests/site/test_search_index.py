@@ -1,0 +1,151 @@
+"""The sharded search index: every paper findable, files stable, the worker's rules kept."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from generator.enrich.tokens import search_normalize as normalize
+from generator.models import Link, Paper
+from generator.site.search_index import (
+    FOLDER,
+    SHARD_BYTES,
+    SearchPage,
+    SearchPaper,
+    build_search_index,
+)
+
+
+def paper(paper_id: str, title: str, abstract: str, links: tuple[Link, ...] = ()) -> Paper:
+    return Paper(key=paper_id, id=paper_id, title=title, abstract=abstract, origins=(), links=links)
+
+
+PAGES = [
+    SearchPage("digest/kv-cache/", "KV cache", "Compressing the key-value cache."),
+    SearchPage("digest/serving/", "Serving systems", "Batching and scheduling."),
+    SearchPage("digest/serving/2024/", "Serving systems: 2024", findable=False),
+]
+
+
+def corpus(count: int = 40) -> list[SearchPaper]:
+    papers = [
+        SearchPaper(paper(f"paper-{i:03d}", f"Paper {i} about topic{i % 7}", f"Common words and word{i}."), i % 3, f"paper-{i:03d}")
+        for i in range(count)
+    ]
+    papers.append(
+        SearchPaper(
+            paper(
+                "snapkv",
+                "SnapKV: LLM Knows What You are Looking for Before Generation",
+                "We compress the KV cache of long prompts.",
+                (Link("https://github.com/FasterDecoding/SnapKV_repo", "code", "GitHub", "FasterDecoding/SnapKV_repo"),),
+            ),
+            0,
+            "snapkv",
+        )
+    )
+    return papers
+
+
+def decode(files: dict[str, str]) -> tuple[dict, list[list], dict[str, dict[int, int]]]:
+    """Read the index as the worker does: meta, documents in number order, term postings."""
+    meta = json.loads(files[f"{FOLDER}/meta.json"])
+    docs = [doc for bucket, size in enumerate(meta["buckets"]) if size for doc in json.loads(files[f"{FOLDER}/docs/{bucket}.json"])]
+    postings: dict[str, dict[int, int]] = {}
+    for index in range(len(meta["shards"])):
+        for term, flat in json.loads(files[f"{FOLDER}/terms/{index}.json"]):
+            doc, found = 0, {}
+            for gap, weight in zip(flat[::2], flat[1::2]):
+                doc += gap
+                found[doc] = weight
+            postings[term] = found
+    return meta, docs, postings
+
+
+def test_every_paper_is_one_document_on_its_page():
+    papers = corpus()
+    meta, docs, _ = decode(build_search_index(PAGES, papers))
+    assert meta["papers"] == len(docs) == len(papers)
+    assert sorted(doc[2] for doc in docs) == sorted(p.anchor for p in papers)
+    by_anchor = {doc[2]: doc for doc in docs}
+    for item in papers:
+        title, page, _, abstract = by_anchor[item.anchor]
+        assert (title, page, abstract) == (item.paper.title, item.page, item.paper.abstract)
+    assert sum(meta["buckets"]) == len(papers)
+
+
+def test_title_outweighs_abstract_and_repository_names_are_terms():
+    papers = corpus()
+    meta, docs, postings = decode(build_search_index(PAGES, papers))
+    snapkv = next(number for number, doc in enumerate(docs) if doc[2] == "snapkv")
+    assert postings["snapkv"][snapkv] > postings["compress"][snapkv] == 1
+    # The repository is only in the paper's links, not its text.
+    for term in ("fasterdecoding", "snapkv_repo", "repo"):
+        assert postings[term][snapkv] == 2  # the repository weight, counted once
+    assert "for" in postings and snapkv in postings["for"]
+
+
+def test_findable_pages_are_documents_after_the_papers():
+    papers = corpus()
+    meta, docs, postings = decode(build_search_index(PAGES, papers))
+    assert meta["page_docs"] == [0, 1]
+    assert meta["pages"][2] == ["digest/serving/2024/", "Serving systems: 2024", ""]
+    serving = len(docs) + meta["page_docs"].index(1)
+    assert serving in postings["batching"]
+    assert all(number < len(docs) + 2 for found in postings.values() for number in found)
+
+
+def test_terms_are_sorted_and_shards_start_where_meta_says():
+    papers = corpus(3000)
+    files = build_search_index(PAGES, papers)
+    meta = json.loads(files[f"{FOLDER}/meta.json"])
+    assert len(meta["shards"]) > 1
+    everything: list[str] = []
+    for index, start in enumerate(meta["shards"]):
+        text = files[f"{FOLDER}/terms/{index}.json"]
+        terms = [term for term, _ in json.loads(text)]
+        assert terms[0] == start
+        assert len(text) < 2 * SHARD_BYTES
+        everything += terms
+    assert everything == sorted(everything) and len(set(everything)) == len(everything)
+
+
+def test_adding_a_paper_rewrites_only_its_own_bucket():
+    papers = corpus()
+    before = build_search_index(PAGES, papers)
+    added = SearchPaper(paper("newcomer", "A Newcomer", "Fresh text."), 1, "newcomer")
+    after = build_search_index(PAGES, [*papers, added])
+    changed = {path for path in before if path.startswith(f"{FOLDER}/docs/") and before[path] != after.get(path)}
+    new = {path for path in after if path not in before}
+    assert len(changed | new) == 1
+    assert "newcomer" in (after[next(iter(changed | new))])
+
+
+def test_terms_are_cut_from_normalized_text_like_the_worker_does():
+    assert normalize("ＫＶ Ｃａｃｈｅ") == "kv cache"
+    wide = SearchPaper(paper("wide", "Ｆｕｌｌｗｉｄｔｈ Title", "x"), 0, "wide")
+    _, _, postings = decode(build_search_index(PAGES, [wide]))
+    assert "fullwidth" in postings
+    assert "x" not in postings  # one-character words are not terms
+
+
+def test_same_input_gives_same_bytes_and_a_new_build_a_new_id():
+    papers = corpus()
+    files = build_search_index(PAGES, papers)
+    assert files == build_search_index(PAGES, list(reversed(papers)))
+    changed = build_search_index(PAGES, papers[1:])
+    build = json.loads(files[f"{FOLDER}/meta.json"])["build"]
+    assert len(build) == 16 and json.loads(changed[f"{FOLDER}/meta.json"])["build"] != build
+
+
+def test_an_empty_digest_has_a_valid_empty_index():
+    files = build_search_index([], [])
+    meta = json.loads(files[f"{FOLDER}/meta.json"])
+    assert meta["papers"] == 0 and meta["shards"] == [] and meta["page_docs"] == []
+
+
+def test_a_paper_without_links_is_still_a_document():
+    lone = SearchPaper(replace(paper("lone", "Lone Paper", ""), links=()), 0, "lone")
+    meta, docs, postings = decode(build_search_index(PAGES[:1], [lone]))
+    assert docs == [["Lone Paper", 0, "lone", ""]]
+    assert postings["lone"] == {0: 3}

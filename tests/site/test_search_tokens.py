@@ -1,0 +1,71 @@
+"""The browser's search worker cuts a query into the terms the Python index holds."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from sklearn.feature_extraction.text import CountVectorizer
+
+from generator.enrich.tokens import SEARCH_TERM, search_normalize, search_terms
+
+from ..conftest import CHROMIUM, CHROMIUM_FLAGS, PROJECT
+
+WORKER = PROJECT / "generator" / "site" / "assets" / "search-worker.js"
+# Words where Unicode makes tokenisers part ways: accents (composed and not),
+# combining marks, digits of other scripts, CJK, case mappings that change
+# length, underscores, apostrophes, hyphens, emoji, compatibility forms.
+TRICKY = [
+    "Quantization", "KV-cache", "state-of-the-art", "don't", "model’s", "snake_case_name", "__init__",
+    "Über", "naïve", "cafe\u0301", "q\u0303uery", "ß", "Straße", "ẞ", "İstanbul", "ΣΟΦΙΑ", "ﬁne-tuning",
+    "Ｆｕｌｌｗｉｄｔｈ", "x²", "H₂O", "①②", "٣٤٥", "१२३", "हिन्दी", "日本語モデル", "大模型", "한국어",
+    "ไทย", "🚀🔥 rocket", "👍🏽", "a1b2", "C++", "C#", "v2.5", "e.g.", "x", "AI", "3D", "Ⅻ", "½",
+    "ǅ", "ʰ", "zero\u200bwidth", "tab\tsep", "Ǆemal", "Ωmega", "ﬀ", "ǰ", "ŉ",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def worker_page() -> Iterator[Page]:
+    """A page that has loaded the search worker's script, so its functions can be called."""
+    assert Path(CHROMIUM).exists(), "install Chromium: apt-get install -y chromium (make test does it)"
+    with sync_playwright() as playwright:
+        browser: Browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page()
+        # The worker resolves its index folder against its own address: give it one, served from here.
+        page.route("http://digest.test/**", lambda route: route.fulfill(body="<!doctype html><title>t</title>", content_type="text/html"))
+        page.goto("http://digest.test/search/worker.html")
+        page.add_script_tag(content=WORKER.read_text(encoding="utf-8"))
+        yield page
+        browser.close()
+
+
+def _python_terms(word: str) -> list[str]:
+    return list(dict.fromkeys(search_terms(word)))
+
+
+def test_search_terms_are_what_the_index_vectorizer_cuts():
+    analyzer = CountVectorizer(token_pattern=SEARCH_TERM, preprocessor=search_normalize).build_analyzer()
+    for word in TRICKY:
+        assert search_terms(word) == analyzer(word), word
+
+
+@pytest.mark.parametrize("word", TRICKY)
+def test_the_worker_cuts_a_query_into_the_index_terms(worker_page: Page, word: str):
+    assert worker_page.evaluate("word => tokens(word)", word) == _python_terms(word)
+
+
+@pytest.mark.parametrize("word", ["\U00011f04\U00011f05", "\U00031350\U00031351"], ids=["Kawi", "CJK Extension H"])
+def test_letters_newer_than_pythons_unicode_are_a_known_difference(worker_page: Page, word: str):
+    """Letters of Unicode 15 and later are no word characters to Python 3.11's re (Unicode 14), but are to the browser.
+
+    A query holding one finds nothing in the index (its terms lack it). Known,
+    not fixed here: a later change to search settles it.
+    """
+    in_browser = worker_page.evaluate("word => tokens(word)", word)
+    if unicodedata.category(word[0]) == "Cn":  # a Python that does not know the letter yet
+        assert (_python_terms(word), in_browser) == ([], [word])
+    else:
+        assert in_browser == _python_terms(word)

@@ -1,0 +1,60 @@
+"""The views templates see: abstracts cut, the New page's days, who mentions an entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from generator.models import Paper
+from generator.site.render import render_site_pages
+from generator.site.views import listing_days, split_abstract
+
+from .layout import lay_out, render
+
+
+def test_split_abstract_keeps_short_ones_whole():
+    assert split_abstract("One sentence. Two sentences.") == ("One sentence. Two sentences.", "")
+
+
+def test_split_abstract_cuts_at_a_sentence_after_the_summary_length():
+    first = "A" * 300 + "."
+    rest = "Second sentence. " * 20
+    summary, more = split_abstract(f"{first} {rest.strip()}")
+    assert summary == first and more == rest.strip()
+
+
+def test_the_new_page_cuts_a_huge_listing_day_and_the_unknown_day():
+    day = dt.date(2024, 5, 1)
+    papers = [Paper(key=f"k{i}", id=f"p{i}", title=f"Listed {i}", abstract="A.", origins=(), listed=day) for i in range(10)]
+    papers += [Paper(key=f"u{i}", id=f"u{i}", title=f"Unknown {i}", abstract="A.", origins=()) for i in range(900)]
+    site, views, environment = lay_out(papers)
+    days = listing_days(site)
+    assert [(d.day, len(d.papers), d.more) for d in days] == [("2024-05-01", 10, 0), ("", 590, 310)]
+    new = render_site_pages(environment, site, views)["new.md"]
+    assert "The 600 newest of 910 papers" in new
+    assert "\n310 more papers were listed on an unknown day; each is on its topic's page.\n" in new
+    huge = [Paper(key=f"k{i}", id=f"p{i}", title=f"Listed {i}", abstract="A.", origins=(), listed=day) for i in range(2000)]
+    (only,) = listing_days(lay_out(huge)[0])
+    assert (only.day, len(only.papers), only.more) == ("2024-05-01", 600, 1400)
+    # Ordinary days stay whole: days are added until 300 papers are shown.
+    days_of_50 = [
+        Paper(key=f"k{i}", id=f"p{i}", title=f"Listed {i}", abstract="A.", origins=(), listed=day - dt.timedelta(days=i // 50))
+        for i in range(1000)
+    ]
+    assert [(len(d.papers), d.more) for d in listing_days(lay_out(days_of_50)[0])] == [(50, 0)] * 6
+
+
+def test_an_entry_lists_the_newest_of_many_papers_that_mention_it():
+    famous = Paper(key="famous", id="famous", title="LoRA: Low-Rank Adaptation", abstract="A.", origins=(), topics=("a",))
+    citing = [
+        Paper(key=f"c{i:02d}", id=f"c{i:02d}", title=f"Citing {i:02d}", abstract="We use LoRA.", origins=(),
+              topics=("b",), published=dt.date(2024, 1, 1) + dt.timedelta(days=i), mentions=("famous",))
+        for i in range(25)
+    ]  # fmt: skip
+    files = render([famous, *citing], page_size=100)
+    entry = files["a.md"]
+    refs = re.search(r"\*\*Mentioned by:\*\* (.*)", entry)
+    assert refs is not None
+    shown = re.findall(r"\[Citing (\d+)\]", refs[1])
+    assert shown == [f"{i:02d}" for i in range(24, 4, -1)]  # the 20 newest, newest first
+    assert refs[1].endswith(" and 5 more")
