@@ -19,6 +19,7 @@ import click
 
 from .config import CONFIG_NAME, DigestConfig, display_path, load_config
 from .curator import scaffold
+from .curator.origin import running_install
 from .curator.stats import digest_stats, format_stats
 from .curator.suggest import format_suggestions, suggest_phrases
 from .errors import CommandError, DigestError
@@ -28,21 +29,41 @@ from .plugin.run import build_site, serve_site
 
 MKDOCS_CONFIG = "mkdocs.yml"
 
+def _find_upward(name: str) -> Callable[[click.Context, click.Parameter, Path | None], Path]:
+    """Return a click callback: the file given, else `name` here or in the nearest parent folder, as git finds .git."""
+
+    def find(ctx: click.Context, param: click.Parameter, given: Path | None) -> Path:
+        if given is not None:
+            return given
+        here = Path.cwd()
+        for folder in (here, *here.parents):
+            candidate = folder / name
+            if candidate.is_file():
+                if folder == here:
+                    return Path(name)
+                click.echo(f"Using '{candidate}'.", err=True)
+                return candidate
+        raise CommandError(
+            f"Could not find '{name}' in '{here}' or any parent folder. Run the command in a digest folder "
+            "(the one with mkdocs.yml and digest.yml), or create one with `digest new DIR`."
+        )
+
+    return find
+
+
 config_file_option = click.option(
     "-f",
     "--config-file",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=MKDOCS_CONFIG,
-    show_default=True,
-    help="The MkDocs configuration file of the digest.",
+    callback=_find_upward(MKDOCS_CONFIG),
+    help=f"The MkDocs configuration file of the digest.  [default: {MKDOCS_CONFIG} here or in the nearest parent folder]",
 )
 digest_file_option = click.option(
     "-c",
     "--digest-file",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=CONFIG_NAME,
-    show_default=True,
-    help="The digest file (title, sources, topics).",
+    callback=_find_upward(CONFIG_NAME),
+    help=f"The digest file (title, sources, topics).  [default: {CONFIG_NAME} here or in the nearest parent folder]",
 )
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="Print every step in detail.")
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
@@ -273,9 +294,11 @@ def serve(config_file: Path, dev_addr: str | None, verbose: bool, quiet: bool) -
 @click.option("--title", default="My Paper Digest", show_default=True, help="The digest's title.")
 def new(directory: Path, title: str) -> None:
     """Write a new digest folder that builds as is."""
-    written = scaffold.create(directory, title)
+    install = running_install()
+    written = scaffold.create(directory, title, install)
     for path in written:
         click.echo(f"  created {path}")
+    click.echo(f"requirements.txt installs {install.why}.")
     click.echo(
         f"Next: cd {directory}, put listing files in data/sources/, edit the title and "
         "topics in digest.yml, then run `digest serve` to preview or `digest build` to "

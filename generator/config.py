@@ -143,6 +143,7 @@ def parse_config(data: Any, path: Path) -> DigestConfig:
     sources = _parse_sources(data.get("sources"), where, problems)
     topics = _parse_topics(data.get("topics") or [], where, problems)
     overrides = _parse_overrides(data.get("overrides") or [], where, topics, problems)
+    _check_reachable(topics, overrides, data.get("topics"), where, problems)
     output = data.get("output", DEFAULT_OUTPUT)
     if isinstance(output, str):
         output, problem = check_output(output)
@@ -304,6 +305,22 @@ def _parse_topics(value: Any, where: str, problems: list[str]) -> tuple[Topic, .
                 f"({' -> '.join(chain + [topic.id])}). Break the parent cycle."
             )
     return tuple(topics)
+
+
+def _check_reachable(
+    topics: tuple[Topic, ...], overrides: tuple[Override, ...], value: Any, where: str, problems: list[str]
+) -> None:
+    """Add a problem for each topic no paper can reach: no phrase, no regex, no sub-topic, no override."""
+    parents = {t.parent for t in topics}
+    placed = {topic_id for o in overrides for topic_id in (*o.add, o.primary)}
+    lines = {item["id"]: line_of(item) for item in value if isinstance(item, dict) and "id" in item} if isinstance(value, list) else {}
+    for topic in topics:
+        if not topic.match and not topic.regex and topic.id not in parents and topic.id not in placed:
+            problems.append(
+                f"{where} line {lines.get(topic.id, 0)}: topic '{topic.id}' has no `match` phrases, no `regex` "
+                f"and no sub-topics, so its page would stay empty. Add phrases (`match: [...]`; "
+                f"`digest topics suggest` proposes some), give it sub-topics (`parent: {topic.id}`), or remove it."
+            )
 
 
 def _parse_overrides(

@@ -53,7 +53,7 @@ def test_build_outside_a_digest_fails_cleanly(tmp_path: Path):
     result = run_digest(tmp_path, "build")
     assert result.returncode == 1
     assert result.stderr == (
-        f"Error: Could not find 'mkdocs.yml' in '{tmp_path}'. Run the command in a digest folder "
+        f"Error: Could not find 'mkdocs.yml' in '{tmp_path}' or any parent folder. Run the command in a digest folder "
         "(the one with mkdocs.yml and digest.yml), or create one with `digest new DIR`.\n"
     )
     assert "Traceback" not in result.stderr
@@ -100,7 +100,7 @@ def test_check_lists_every_problem_and_exits_1(tmp_path: Path):
 
 def test_check_reports_config_problems(tmp_path: Path):
     run_digest(tmp_path, "new", str(tmp_path / "d"))
-    (tmp_path / "d" / "digest.yml").write_text("title: T\ntopics:\n  - id: A B\n    title: x\n", encoding="utf-8")
+    (tmp_path / "d" / "digest.yml").write_text("title: T\ntopics:\n  - id: A B\n    title: x\n    match: [x]\n", encoding="utf-8")
     result = run_digest(tmp_path / "d", "check")
     assert result.returncode == 1
     assert result.stderr == (
@@ -198,3 +198,18 @@ def test_every_command_turns_a_digest_error_into_one_message_and_exit_1(tmp_path
         "Error: digest.yml line 2: unknown key `colour` in top level. Known keys: title, description, sources, "
         "output, topics, overrides, related, page_size.\n"
     )
+
+
+def test_commands_find_the_digest_in_a_parent_folder_as_git_does(tmp_path: Path):
+    assert run_digest(tmp_path, "new", str(tmp_path / "d")).returncode == 0
+    root = tmp_path / "d"
+    inside = root / "data" / "sources"
+    checked = run_digest(inside, "check")
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stderr == f"Using '{root / 'digest.yml'}'.\n" and checked.stdout.startswith("OK: 5 records read")
+    built = run_digest(root / "docs", "build", "-q")
+    assert built.returncode == 0, built.stderr
+    assert f"Using '{root / 'mkdocs.yml'}'." in built.stderr and (root / "site" / "papers.json").is_file()
+    # A file given explicitly wins, and is not looked for elsewhere.
+    explicit = run_digest(inside, "check", "-c", "digest.yml")
+    assert explicit.returncode == 1 and "Could not find 'digest.yml'." in explicit.stderr
