@@ -269,7 +269,11 @@ def topics_suggest(digest_file: Path, topic: str | None, limit: int) -> None:
     if topic is not None and topic not in {t.id for t in config.topics}:
         raise CommandError(f"there is no topic '{topic}' in {display_path(config.path)}.")
     suggestions = suggest_phrases(digest.papers, topic=topic, limit=limit)
-    click.echo(format_suggestions(suggestions), nl=False)
+    target = sum(1 for p in digest.papers if (topic in p.topics if topic is not None else not p.topics))
+    about = f"the {target} paper{'s' if target != 1 else ''} of topic '{topic}'" if topic else (
+        f"the {target} unsorted paper{'s' if target != 1 else ''}"
+    )
+    click.echo(format_suggestions(suggestions, about), nl=False)
 
 
 @cli.command()

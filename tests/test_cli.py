@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import click
@@ -123,8 +125,14 @@ def test_topics_suggest_on_the_bundled_corpus():
     result = run_digest(PROJECT, "topics", "suggest", "--topic", "kv-cache", "--limit", "3")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["phrase", "papers", "hint"]
-    assert len(lines) == 4 and "match: [" in lines[1]
+    assert re.fullmatch(
+        r"Phrases that would group the \d+ papers of topic 'kv-cache', most papers first "
+        r"\(on a tie, the one that fits them best first\):", lines[0]
+    )
+    assert lines[2].split() == ["phrase", "papers", "hint"]
+    assert len(lines) == 6 and "match: [" in lines[3]
+    counts = [int(line.split("match:")[0].split()[-1]) for line in lines[3:]]
+    assert counts == sorted(counts, reverse=True)
     unknown = run_digest(PROJECT, "topics", "suggest", "--topic", "nope")
     assert unknown.returncode == 1 and "there is no topic 'nope'" in unknown.stderr
 
