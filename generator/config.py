@@ -210,7 +210,10 @@ def _parse_sources(value: Any, where: str, problems: list[str]) -> tuple[Source,
         elif isinstance(item, dict) and isinstance(item.get("path"), str):
             year = item.get("year")
             if year is not None and not isinstance(year, int):
-                problems.append(f"{where} line {line_of(item)}: source `year` must be a whole number.")
+                problems.append(
+                    f"{where} line {line_of(item)}: source `year` must be a whole number, "
+                    "the year of the listing's dates without one, such as `year: 2025`."
+                )
                 year = None
             unknown = set(item) - {"path", "year"}
             if unknown:

@@ -94,7 +94,7 @@ def test_check_lists_every_problem_and_exits_1(tmp_path: Path):
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[-1] == "Error: 4 problems found."
-    assert "Listing 'bad.txt' line 15: 'Feb 30, 2024' is not a real date; the paper is kept without a date. Check the line against the original page." in lines
+    assert "Listing 'bad.txt' line 15: 'Feb 30, 2024' is not a real date; the paper is kept without a date. Check the line against the original page: a date there reads like `Jan 7, 2022`, or `Mar 19` in the listing's year." in lines
     assert any(line.startswith("Listing 'bad.txt' line 3: record rejected:") for line in lines)
     assert any(line.startswith("Listing 'broken.jsonl' line 1: record rejected:") for line in lines)
 

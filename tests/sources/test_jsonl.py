@@ -68,7 +68,7 @@ def test_bad_lines_are_rejected_one_by_one_and_the_rest_is_read():
         "without it. Check `authors` against the original.",
         f"{where}: `urls` is text, not a list; it is left out. Write `urls` as a list of links.",
         f"{where}: '2024-02-30' is not a real date; the paper is kept without a date. "
-        "Check `published` against the original.",
+        "Check `published` against the original: write it as YYYY-MM-DD (2024-05-07) or an ISO time (2024-05-07T10:00:00Z).",
         f"{where}: `upvotes` is -3, not a whole number, 0 or more; the paper is kept without "
         "it. Check `upvotes` against the original.",
     ]
