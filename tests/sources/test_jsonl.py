@@ -162,3 +162,15 @@ def test_a_url_with_a_control_character_is_no_link():
         "Listing 'x.jsonl' line 1: `url` 'https://example.org/ [31m' is not an http(s) URL; it is left "
         "out. Check the link against the original."
     ]
+
+
+def test_a_url_without_its_scheme_is_read_as_https_like_the_link_finder_reads_text():
+    text = (
+        '{"title": "A", "url": "arxiv.org/abs/2404.14469", "urls": ["github.com/o/r", "not a link"]}\n'
+    )
+    result = read_listing(text, "x.jsonl")
+    assert result.records[0].urls == ("https://arxiv.org/abs/2404.14469", "https://github.com/o/r")
+    assert result.warnings == [
+        "Listing 'x.jsonl' line 1: `urls` 'not a link' is not an http(s) URL; it is left out. "
+        "Check the link against the original."
+    ]
