@@ -171,7 +171,7 @@ def format_suggestions(suggestions: Sequence[Suggestion], about: str = "") -> st
     ``about`` names the papers they group ("the 12 unsorted papers") for the line above the table.
     """
     if not suggestions:
-        return "No phrases to suggest.\n"
+        return f"No phrases to suggest for {about}.\n" if about else "No phrases to suggest.\n"
     width = max(len("phrase"), *(len(s.phrase) for s in suggestions))
     lines = [
         f"Phrases that would group {about or 'the papers'}, most papers first "

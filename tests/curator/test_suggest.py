@@ -150,3 +150,10 @@ def test_suggestions_are_sorted_by_papers_then_by_fit():
     papers += [paper(f"s{i}", "Legged robots", topics=("t",)) for i in range(3)]
     suggestions = suggest_phrases(papers, limit=20)
     assert [(s.phrase, s.count) for s in suggestions] == [("legged robots", 3), ("tactile skin", 2)]
+
+
+def test_format_suggestions_names_the_papers_it_is_about():
+    assert format_suggestions([], "the 1 unsorted paper") == "No phrases to suggest for the 1 unsorted paper.\n"
+    assert format_suggestions([Suggestion("KV cache", 2, ("a",))], "the 3 unsorted papers").startswith(
+        "Phrases that would group the 3 unsorted papers, most papers first"
+    )
