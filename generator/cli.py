@@ -304,7 +304,8 @@ def new(directory: Path, title: str) -> None:
         click.echo(f"  created {path}")
     click.echo(f"requirements.txt installs {install.why}.")
     click.echo(
-        f"Next: cd {directory}, put listing files in data/sources/, edit the title and "
-        "topics in digest.yml, then run `digest serve` to preview or `digest build` to "
-        "publish. .github/workflows/deploy.yml publishes to GitHub Pages on every push."
+        f"Next: cd {directory}, put your listings in data/sources/ and delete the example "
+        "(example.txt), set the title and description and replace the EXAMPLE topics in digest.yml, "
+        "then run `digest serve` to preview and `digest build --strict` to check the site. "
+        ".github/workflows/deploy.yml publishes it to GitHub Pages on every push to main."
     )
