@@ -217,3 +217,26 @@ def test_a_topic_no_paper_can_reach_is_an_error_naming_it(tree):
         "would stay empty. Add phrases (`match: [...]`; `digest topics suggest` proposes some), give it "
         "sub-topics (`parent: empty`), or remove it."
     ]
+
+
+def test_a_phrase_without_a_word_is_an_error_not_a_traceback(tree):
+    text = "title: T\ntopics:\n  - id: blank\n    title: B\n    match: ['', ok]\n    exclude: ['--']\n"
+    assert problems(tree, text) == [
+        "digest.yml line 5: topic 'blank' has the `match` phrase '', which holds no letter or digit and so "
+        "matches nothing. Remove it, or write words (`match: [tactile sensing]`).",
+        "digest.yml line 6: topic 'blank' has the `exclude` phrase '--', which holds no letter or digit and so "
+        "matches nothing. Remove it, or write words (`exclude: [tactile sensing]`).",
+    ]
+
+
+def test_a_min_score_no_paper_can_reach_is_an_error(tree):
+    text = (
+        "title: T\ntopics:\n"
+        "  - {id: picky, title: P, match: [a, b], min_score: 9}\n"
+        "  - {id: fine, title: F, match: [a, b], regex: 'c+', min_score: 12}\n"
+    )
+    assert problems(tree, text) == [
+        "digest.yml line 3: topic 'picky' needs `min_score: 9`, more than a paper can score with its 2 rules "
+        "(at most 8: 3 in the title and 1 in the abstract for each), so its page would stay empty. Lower "
+        "`min_score` or add phrases."
+    ]
