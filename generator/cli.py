@@ -261,7 +261,7 @@ def topics() -> None:
 @topics.command("suggest")
 @digest_file_option
 @click.option("--topic", metavar="ID", help="Suggest phrases for this topic's papers instead of the unsorted ones.")
-@click.option("--limit", default=20, show_default=True, help="How many phrases to print.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="How many phrases to print.")
 def topics_suggest(digest_file: Path, topic: str | None, limit: int) -> None:
     """Print phrases that would group unsorted papers (or a topic's), with counts."""
     _setup_logging(quiet=True)

@@ -220,3 +220,10 @@ def test_commands_find_the_digest_in_a_parent_folder_as_git_does(tmp_path: Path)
     # A file given explicitly wins, and is not looked for elsewhere.
     explicit = run_digest(inside, "check", "-c", "digest.yml")
     assert explicit.returncode == 1 and "Could not find 'digest.yml'." in explicit.stderr
+
+
+def test_suggest_refuses_a_limit_below_one():
+    from .conftest import PROJECT
+
+    result = run_digest(PROJECT, "topics", "suggest", "--limit", "0")
+    assert result.returncode == 2 and "Invalid value for '--limit': 0 is not in the range x>=1." in result.stderr

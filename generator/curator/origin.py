@@ -43,7 +43,10 @@ def running_install() -> Install:
         dist = metadata.distribution(DISTRIBUTION)
     except metadata.PackageNotFoundError:
         dist = None
-    version = dist.version if dist is not None else "0"
+    if dist is None:
+        # Run from a source tree that was never installed (`python -m generator`).
+        return _from_checkout(Path(__file__).resolve().parents[2])
+    version = dist.version
     direct = _direct_url(dist)
     if direct is None:
         # Installed from a package index, which serves it by name and version.
@@ -61,6 +64,11 @@ def running_install() -> Install:
     source = local if local is not None and (local / "pyproject.toml").is_file() else None
     if source is None:
         return Install(f"{DISTRIBUTION} @ {url}", f"the address topic-digest was installed from ({url})")
+    return _from_checkout(source)
+
+
+def _from_checkout(source: Path) -> Install:
+    """Return how to install the source tree at `source`: its pushed commit, else a wheel of it."""
     pinned = _pushed_commit(source)
     if pinned is not None:
         remote, commit = pinned
@@ -74,7 +82,7 @@ def running_install() -> Install:
         )
     return Install(
         f"./{WHEEL_FOLDER}/{wheel.name}",
-        f"a wheel of the running topic-digest {version} (from '{source}', which no remote holds as it is)",
+        f"a wheel of the running topic-digest ({wheel.name}, built from '{source}', which no remote holds as it is)",
         wheel,
     )
 

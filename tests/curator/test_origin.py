@@ -108,3 +108,16 @@ def test_a_new_digest_installs_the_running_topic_digest_in_a_fresh_venv(tmp_path
     installed_files = {p.relative_to(tmp_path / "site-packages").as_posix() for p in (tmp_path / "site-packages").rglob("*")}
     assert "generator/curator/skeleton/digest.yml" in installed_files
     assert any(name.startswith("topic_digest-") and name.endswith(".dist-info") for name in installed_files)
+
+
+def test_a_source_tree_never_installed_gets_a_wheel_of_itself(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    def missing(name: str) -> metadata.Distribution:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(origin.metadata, "distribution", missing)
+    monkeypatch.setattr(origin, "_pushed_commit", lambda source: None)
+    built: list[Path] = []
+    wheel = tmp_path / "topic_digest-0.1.0-py3-none-any.whl"
+    monkeypatch.setattr(origin, "_cached_wheel", lambda source: built.append(source) or wheel)
+    install = origin.running_install()
+    assert (install.line, install.wheel, built) == ("./wheels/topic_digest-0.1.0-py3-none-any.whl", wheel, [PROJECT])
