@@ -293,9 +293,17 @@ def serve(config_file: Path, dev_addr: str | None, verbose: bool, quiet: bool) -
     serve_site(config_file, dev_addr)
 
 
+def _one_line_title(ctx: click.Context, param: click.Parameter, title: str) -> str:
+    """Refuse a title that is empty or spans lines: it heads every page and the home page's first line."""
+    title = title.strip()
+    if not title or not title.isprintable():
+        raise click.BadParameter("give the digest a name on one line, such as --title \"Our Lab's Reading List\".")
+    return title
+
+
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--title", default="My Paper Digest", show_default=True, help="The digest's title.")
+@click.option("--title", default="My Paper Digest", show_default=True, callback=_one_line_title, help="The digest's title.")
 def new(directory: Path, title: str) -> None:
     """Write a new digest folder that builds as is."""
     install = running_install()

@@ -141,6 +141,12 @@ def parse_config(data: Any, path: Path) -> DigestConfig:
             f"{where} line {line_of(data, 'related')}: `related` must be from 0 to {MAX_RELATED}, not {related}. "
             "It is how many related papers each entry lists (default 5; 0 lists none)."
         )
+    title = data.get("title")
+    if isinstance(title, str) and not title.strip():
+        problems.append(
+            f"{where} line {line_of(data, 'title')}: `title` is empty. Give the digest its name, "
+            "such as `title: Our Lab's Reading List`."
+        )
     sources = _parse_sources(data.get("sources"), where, problems)
     topics = _parse_topics(data.get("topics") or [], where, problems)
     overrides = _parse_overrides(data.get("overrides") or [], where, topics, problems)

@@ -227,3 +227,10 @@ def test_suggest_refuses_a_limit_below_one():
 
     result = run_digest(PROJECT, "topics", "suggest", "--limit", "0")
     assert result.returncode == 2 and "Invalid value for '--limit': 0 is not in the range x>=1." in result.stderr
+
+
+@pytest.mark.parametrize("title", ["", "  ", "Two\nlines"])
+def test_new_refuses_a_title_that_is_empty_or_spans_lines(tmp_path: Path, title: str):
+    result = run_digest(tmp_path, "new", str(tmp_path / "d"), "--title", title)
+    assert result.returncode == 2 and not (tmp_path / "d").exists()
+    assert "Invalid value for '--title': give the digest a name on one line" in result.stderr

@@ -240,3 +240,9 @@ def test_a_min_score_no_paper_can_reach_is_an_error(tree):
         "(at most 8: 3 in the title and 1 in the abstract for each), so its page would stay empty. Lower "
         "`min_score` or add phrases."
     ]
+
+
+def test_an_empty_title_is_an_error(tree):
+    assert problems(tree, "title: '  '\n") == [
+        "digest.yml line 1: `title` is empty. Give the digest its name, such as `title: Our Lab's Reading List`."
+    ]
