@@ -19,6 +19,7 @@ import click
 
 from .config import CONFIG_NAME, DigestConfig, display_path, load_config
 from .curator import scaffold
+from .curator.origin import running_install
 from .curator.stats import digest_stats, format_stats
 from .curator.suggest import format_suggestions, suggest_phrases
 from .errors import CommandError, DigestError
@@ -28,21 +29,41 @@ from .plugin.run import build_site, serve_site
 
 MKDOCS_CONFIG = "mkdocs.yml"
 
+def _find_upward(name: str) -> Callable[[click.Context, click.Parameter, Path | None], Path]:
+    """Return a click callback: the file given, else `name` here or in the nearest parent folder, as git finds .git."""
+
+    def find(ctx: click.Context, param: click.Parameter, given: Path | None) -> Path:
+        if given is not None:
+            return given
+        here = Path.cwd()
+        for folder in (here, *here.parents):
+            candidate = folder / name
+            if candidate.is_file():
+                if folder == here:
+                    return Path(name)
+                click.echo(f"Using '{candidate}'.", err=True)
+                return candidate
+        raise CommandError(
+            f"Could not find '{name}' in '{here}' or any parent folder. Run the command in a digest folder "
+            "(the one with mkdocs.yml and digest.yml), or create one with `digest new DIR`."
+        )
+
+    return find
+
+
 config_file_option = click.option(
     "-f",
     "--config-file",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=MKDOCS_CONFIG,
-    show_default=True,
-    help="The MkDocs configuration file of the digest.",
+    callback=_find_upward(MKDOCS_CONFIG),
+    help=f"The MkDocs configuration file of the digest.  [default: {MKDOCS_CONFIG} here or in the nearest parent folder]",
 )
 digest_file_option = click.option(
     "-c",
     "--digest-file",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=CONFIG_NAME,
-    show_default=True,
-    help="The digest file (title, sources, topics).",
+    callback=_find_upward(CONFIG_NAME),
+    help=f"The digest file (title, sources, topics).  [default: {CONFIG_NAME} here or in the nearest parent folder]",
 )
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="Print every step in detail.")
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
@@ -240,7 +261,7 @@ def topics() -> None:
 @topics.command("suggest")
 @digest_file_option
 @click.option("--topic", metavar="ID", help="Suggest phrases for this topic's papers instead of the unsorted ones.")
-@click.option("--limit", default=20, show_default=True, help="How many phrases to print.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="How many phrases to print.")
 def topics_suggest(digest_file: Path, topic: str | None, limit: int) -> None:
     """Print phrases that would group unsorted papers (or a topic's), with counts."""
     _setup_logging(quiet=True)
@@ -248,7 +269,11 @@ def topics_suggest(digest_file: Path, topic: str | None, limit: int) -> None:
     if topic is not None and topic not in {t.id for t in config.topics}:
         raise CommandError(f"there is no topic '{topic}' in {display_path(config.path)}.")
     suggestions = suggest_phrases(digest.papers, topic=topic, limit=limit)
-    click.echo(format_suggestions(suggestions), nl=False)
+    target = sum(1 for p in digest.papers if (topic in p.topics if topic is not None else not p.topics))
+    about = f"the {target} paper{'s' if target != 1 else ''} of topic '{topic}'" if topic else (
+        f"the {target} unsorted paper{'s' if target != 1 else ''}"
+    )
+    click.echo(format_suggestions(suggestions, about), nl=False)
 
 
 @cli.command()
@@ -268,16 +293,27 @@ def serve(config_file: Path, dev_addr: str | None, verbose: bool, quiet: bool) -
     serve_site(config_file, dev_addr)
 
 
+def _one_line_title(ctx: click.Context, param: click.Parameter, title: str) -> str:
+    """Refuse a title that is empty or spans lines: it heads every page and the home page's first line."""
+    title = title.strip()
+    if not title or not title.isprintable():
+        raise click.BadParameter("give the digest a name on one line, such as --title \"Our Lab's Reading List\".")
+    return title
+
+
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--title", default="My Paper Digest", show_default=True, help="The digest's title.")
+@click.option("--title", default="My Paper Digest", show_default=True, callback=_one_line_title, help="The digest's title.")
 def new(directory: Path, title: str) -> None:
     """Write a new digest folder that builds as is."""
-    written = scaffold.create(directory, title)
+    install = running_install()
+    written = scaffold.create(directory, title, install)
     for path in written:
         click.echo(f"  created {path}")
+    click.echo(f"requirements.txt installs {install.why}.")
     click.echo(
-        f"Next: cd {directory}, put listing files in data/sources/, edit the title and "
-        "topics in digest.yml, then run `digest serve` to preview or `digest build` to "
-        "publish. .github/workflows/deploy.yml publishes to GitHub Pages on every push."
+        f"Next: cd {directory}, put your listings in data/sources/ and delete the example "
+        "(example.txt), set the title and description and replace the EXAMPLE topics in digest.yml, "
+        "then run `digest serve` to preview and `digest build --strict` to check the site. "
+        ".github/workflows/deploy.yml publishes it to GitHub Pages on every push to main."
     )

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .enrich.tokens import TOPIC_WORD
 from .errors import DigestError
 from .schema import (
     FOLDER_NAME,
@@ -140,9 +141,16 @@ def parse_config(data: Any, path: Path) -> DigestConfig:
             f"{where} line {line_of(data, 'related')}: `related` must be from 0 to {MAX_RELATED}, not {related}. "
             "It is how many related papers each entry lists (default 5; 0 lists none)."
         )
+    title = data.get("title")
+    if isinstance(title, str) and not title.strip():
+        problems.append(
+            f"{where} line {line_of(data, 'title')}: `title` is empty. Give the digest its name, "
+            "such as `title: Our Lab's Reading List`."
+        )
     sources = _parse_sources(data.get("sources"), where, problems)
     topics = _parse_topics(data.get("topics") or [], where, problems)
     overrides = _parse_overrides(data.get("overrides") or [], where, topics, problems)
+    _check_reachable(topics, overrides, data.get("topics"), where, problems)
     output = data.get("output", DEFAULT_OUTPUT)
     if isinstance(output, str):
         output, problem = check_output(output)
@@ -209,7 +217,10 @@ def _parse_sources(value: Any, where: str, problems: list[str]) -> tuple[Source,
         elif isinstance(item, dict) and isinstance(item.get("path"), str):
             year = item.get("year")
             if year is not None and not isinstance(year, int):
-                problems.append(f"{where} line {line_of(item)}: source `year` must be a whole number.")
+                problems.append(
+                    f"{where} line {line_of(item)}: source `year` must be a whole number, "
+                    "the year of the listing's dates without one, such as `year: 2025`."
+                )
                 year = None
             unknown = set(item) - {"path", "year"}
             if unknown:
@@ -272,14 +283,22 @@ def _parse_topics(value: Any, where: str, problems: list[str]) -> tuple[Topic, .
                     f"{where} line {line_of(item, 'regex')}: the regex of topic '{topic_id}' "
                     f"does not compile: {error}."
                 )
+        for key in ("match", "exclude"):
+            for phrase in _phrases(item, key):
+                if not TOPIC_WORD.search(phrase):
+                    problems.append(
+                        f"{where} line {line_of(item, key)}: topic '{topic_id}' has the `{key}` phrase "
+                        f"'{phrase}', which holds no letter or digit and so matches nothing. Remove it, "
+                        f"or write words (`{key}: [tactile sensing]`)."
+                    )
         topics.append(
             Topic(
                 id=topic_id,
                 title=item["title"],
                 description=item.get("description", ""),
                 parent=item.get("parent"),
-                match=_phrases(item, "match"),
-                exclude=_phrases(item, "exclude"),
+                match=tuple(p for p in _phrases(item, "match") if TOPIC_WORD.search(p)),
+                exclude=tuple(p for p in _phrases(item, "exclude") if TOPIC_WORD.search(p)),
                 regex=regex,
                 min_score=item.get("min_score", 1),
             )
@@ -304,6 +323,40 @@ def _parse_topics(value: Any, where: str, problems: list[str]) -> tuple[Topic, .
                 f"({' -> '.join(chain + [topic.id])}). Break the parent cycle."
             )
     return tuple(topics)
+
+
+def _check_reachable(
+    topics: tuple[Topic, ...], overrides: tuple[Override, ...], value: Any, where: str, problems: list[str]
+) -> None:
+    """Add a problem for each topic no paper can reach: no phrase, no regex, no sub-topic, no override; or a min_score no paper can score."""
+    # Imported here: enrich.topics reads this module's Topic.
+    from .enrich.topics import ABSTRACT_WEIGHT, TITLE_WEIGHT
+
+    parents = {t.parent for t in topics}
+    placed = {topic_id for o in overrides for topic_id in (*o.add, o.primary)}
+    items = [item for item in value if isinstance(item, dict) and "id" in item] if isinstance(value, list) else []
+    lines = {item["id"]: line_of(item) for item in items}
+    score_lines = {item["id"]: line_of(item, "min_score") for item in items}
+    # Topics whose every `match` phrase was refused (reported already) are not also called phrase-less.
+    written = {item["id"] for item in items if item.get("match")}
+    for topic in topics:
+        rules = len(topic.match) + (1 if topic.regex else 0)
+        best = rules * (TITLE_WEIGHT + ABSTRACT_WEIGHT)
+        if rules and isinstance(topic.min_score, int) and topic.min_score > best and topic.id not in placed:
+            problems.append(
+                f"{where} line {score_lines.get(topic.id, 0)}: topic '{topic.id}' needs `min_score: {topic.min_score}`, "
+                f"more than a paper can score with its {rules} rule{'s' if rules != 1 else ''} (at most {best}: "
+                f"{TITLE_WEIGHT} in the title and {ABSTRACT_WEIGHT} in the abstract for each), so its page would "
+                f"stay empty. Lower `min_score` or add phrases."
+            )
+        if not topic.match and topic.id in written:
+            continue
+        if not topic.match and not topic.regex and topic.id not in parents and topic.id not in placed:
+            problems.append(
+                f"{where} line {lines.get(topic.id, 0)}: topic '{topic.id}' has no `match` phrases, no `regex` "
+                f"and no sub-topics, so its page would stay empty. Add phrases (`match: [...]`; "
+                f"`digest topics suggest` proposes some), give it sub-topics (`parent: {topic.id}`), or remove it."
+            )
 
 
 def _parse_overrides(

@@ -241,14 +241,14 @@ def test_hand_written_pages_in_the_output_folder_stay_with_a_warning(small: Path
     assert warning in built.stderr
     assert (notes / "mine.md").read_text() == "# Mine\n" and (notes / "index.md").read_text() == "# Notes\n"
     assert (small / "site" / "notes" / "mine" / "index.html").is_file()
-    assert (small / "site" / "notes" / "kv-cache" / "index.html").is_file()
+    assert (small / "site" / "notes" / "surveys" / "index.html").is_file()
     checked = run_digest(small, "check")
     assert checked.returncode == 1 and warning in checked.stderr
     # A page the tool wrote and no longer makes goes; the curator's stay.
     text = (small / "digest.yml").read_text(encoding="utf-8")
-    (small / "digest.yml").write_text(text.replace("- id: kv-cache", "- id: kv-caches"), encoding="utf-8")
+    (small / "digest.yml").write_text(text.replace("- id: surveys", "- id: reviews"), encoding="utf-8")
     assert run_digest(small, "build").returncode == 0
-    assert not (notes / "kv-cache.md").exists() and (notes / "kv-caches.md").exists()
+    assert not (notes / "surveys.md").exists() and (notes / "reviews.md").exists()
     assert (notes / "mine.md").exists() and (notes / "index.md").exists()
     strict = run_digest(small, "build", "--strict")
     assert strict.returncode == 1 and warning in strict.stderr

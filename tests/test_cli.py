@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -53,7 +54,7 @@ def test_build_outside_a_digest_fails_cleanly(tmp_path: Path):
     result = run_digest(tmp_path, "build")
     assert result.returncode == 1
     assert result.stderr == (
-        f"Error: Could not find 'mkdocs.yml' in '{tmp_path}'. Run the command in a digest folder "
+        f"Error: Could not find 'mkdocs.yml' in '{tmp_path}' or any parent folder. Run the command in a digest folder "
         "(the one with mkdocs.yml and digest.yml), or create one with `digest new DIR`.\n"
     )
     assert "Traceback" not in result.stderr
@@ -93,14 +94,14 @@ def test_check_lists_every_problem_and_exits_1(tmp_path: Path):
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[-1] == "Error: 4 problems found."
-    assert "Listing 'bad.txt' line 15: 'Feb 30, 2024' is not a real date; the paper is kept without a date. Check the line against the original page." in lines
+    assert "Listing 'bad.txt' line 15: 'Feb 30, 2024' is not a real date; the paper is kept without a date. Check the line against the original page: a date there reads like `Jan 7, 2022`, or `Mar 19` in the listing's year." in lines
     assert any(line.startswith("Listing 'bad.txt' line 3: record rejected:") for line in lines)
     assert any(line.startswith("Listing 'broken.jsonl' line 1: record rejected:") for line in lines)
 
 
 def test_check_reports_config_problems(tmp_path: Path):
     run_digest(tmp_path, "new", str(tmp_path / "d"))
-    (tmp_path / "d" / "digest.yml").write_text("title: T\ntopics:\n  - id: A B\n    title: x\n", encoding="utf-8")
+    (tmp_path / "d" / "digest.yml").write_text("title: T\ntopics:\n  - id: A B\n    title: x\n    match: [x]\n", encoding="utf-8")
     result = run_digest(tmp_path / "d", "check")
     assert result.returncode == 1
     assert result.stderr == (
@@ -123,8 +124,14 @@ def test_topics_suggest_on_the_bundled_corpus():
     result = run_digest(PROJECT, "topics", "suggest", "--topic", "kv-cache", "--limit", "3")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["phrase", "papers", "hint"]
-    assert len(lines) == 4 and "match: [" in lines[1]
+    assert re.fullmatch(
+        r"Phrases that would group the \d+ papers of topic 'kv-cache', most papers first "
+        r"\(on a tie, the one that fits them best first\):", lines[0]
+    )
+    assert lines[2].split() == ["phrase", "papers", "hint"]
+    assert len(lines) == 6 and "match: [" in lines[3]
+    counts = [int(line.split("match:")[0].split()[-1]) for line in lines[3:]]
+    assert counts == sorted(counts, reverse=True)
     unknown = run_digest(PROJECT, "topics", "suggest", "--topic", "nope")
     assert unknown.returncode == 1 and "there is no topic 'nope'" in unknown.stderr
 
@@ -198,3 +205,32 @@ def test_every_command_turns_a_digest_error_into_one_message_and_exit_1(tmp_path
         "Error: digest.yml line 2: unknown key `colour` in top level. Known keys: title, description, sources, "
         "output, topics, overrides, related, page_size.\n"
     )
+
+
+def test_commands_find_the_digest_in_a_parent_folder_as_git_does(tmp_path: Path):
+    assert run_digest(tmp_path, "new", str(tmp_path / "d")).returncode == 0
+    root = tmp_path / "d"
+    inside = root / "data" / "sources"
+    checked = run_digest(inside, "check")
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stderr == f"Using '{root / 'digest.yml'}'.\n" and checked.stdout.startswith("OK: 5 records read")
+    built = run_digest(root / "docs", "build", "-q")
+    assert built.returncode == 0, built.stderr
+    assert f"Using '{root / 'mkdocs.yml'}'." in built.stderr and (root / "site" / "papers.json").is_file()
+    # A file given explicitly wins, and is not looked for elsewhere.
+    explicit = run_digest(inside, "check", "-c", "digest.yml")
+    assert explicit.returncode == 1 and "Could not find 'digest.yml'." in explicit.stderr
+
+
+def test_suggest_refuses_a_limit_below_one():
+    from .conftest import PROJECT
+
+    result = run_digest(PROJECT, "topics", "suggest", "--limit", "0")
+    assert result.returncode == 2 and "Invalid value for '--limit': 0 is not in the range x>=1." in result.stderr
+
+
+@pytest.mark.parametrize("title", ["", "  ", "Two\nlines"])
+def test_new_refuses_a_title_that_is_empty_or_spans_lines(tmp_path: Path, title: str):
+    result = run_digest(tmp_path, "new", str(tmp_path / "d"), "--title", title)
+    assert result.returncode == 2 and not (tmp_path / "d").exists()
+    assert "Invalid value for '--title': give the digest a name on one line" in result.stderr

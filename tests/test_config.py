@@ -68,6 +68,9 @@ def test_every_problem_is_reported_at_once_with_lines(tree):
         "digest.yml line 12: topic 'c' is its own ancestor (c -> d -> c). Break the parent cycle.",
         "digest.yml line 15: topic 'd' is its own ancestor (d -> c -> d). Break the parent cycle.",
         "digest.yml line 23: override for 'some-paper' names topic 'zzz', which is not a topic id.",
+        "digest.yml line 9: topic 'b' has no `match` phrases, no `regex` and no sub-topics, so its page "
+        "would stay empty. Add phrases (`match: [...]`; `digest topics suggest` proposes some), give it "
+        "sub-topics (`parent: b`), or remove it.",
     ]
 
 
@@ -159,7 +162,7 @@ def test_tabs_get_their_own_hint(tree):
 def test_an_invalid_parent_topic_is_not_also_called_missing(tree):
     text = (
         "title: T\ntopics:\n  - id: inference\n    title: I\n    min_score: two\n"
-        "  - id: kv\n    title: KV\n    parent: inference\n"
+        "  - id: kv\n    title: KV\n    parent: inference\n    match: [kv]\n"
     )
     assert problems(tree, text) == [
         "digest.yml line 5: `min_score` in topic 'inference' must be a whole number, not text."
@@ -167,7 +170,7 @@ def test_an_invalid_parent_topic_is_not_also_called_missing(tree):
 
 
 def test_a_topic_cannot_take_the_new_pages_name_and_page_size_is_positive(tree):
-    text = "title: T\npage_size: 0\ntopics:\n  - {id: new, title: New}\n"
+    text = "title: T\npage_size: 0\ntopics:\n  - {id: new, title: New, match: [new]}\n"
     assert problems(tree, text) == [
         "digest.yml line 2: `page_size` must be at least 1, not 0. It is how many full entries a topic page holds (default 150).",
         "digest.yml line 4: topic id 'new' is reserved for a generated page. Choose another id.",
@@ -188,3 +191,58 @@ def test_related_is_bounded_and_overrides_never_take_an_empty_hide_or_title(tmp_
     assert "digest.yml line 7: override for 'q' has an empty `title`; give the title to show" in message
     path.write_text("title: T\nrelated: 0\n", encoding="utf-8")
     assert load_config(path).related == 0
+
+
+def test_a_topic_no_paper_can_reach_is_an_error_naming_it(tree):
+    text = (
+        "title: T\n"
+        "topics:\n"
+        "  - id: empty\n"
+        "    title: Nothing matches here\n"
+        "    match: []\n"
+        "  - id: group\n"
+        "    title: A parent needs no phrases\n"
+        "  - id: child\n"
+        "    title: Child\n"
+        "    parent: group\n"
+        "    regex: 'child\\w+'\n"
+        "  - id: picks\n"
+        "    title: Filled by overrides\n"
+        "overrides:\n"
+        "  - paper: some-paper\n"
+        "    add: [picks]\n"
+    )
+    assert problems(tree, text) == [
+        "digest.yml line 3: topic 'empty' has no `match` phrases, no `regex` and no sub-topics, so its page "
+        "would stay empty. Add phrases (`match: [...]`; `digest topics suggest` proposes some), give it "
+        "sub-topics (`parent: empty`), or remove it."
+    ]
+
+
+def test_a_phrase_without_a_word_is_an_error_not_a_traceback(tree):
+    text = "title: T\ntopics:\n  - id: blank\n    title: B\n    match: ['', ok]\n    exclude: ['--']\n"
+    assert problems(tree, text) == [
+        "digest.yml line 5: topic 'blank' has the `match` phrase '', which holds no letter or digit and so "
+        "matches nothing. Remove it, or write words (`match: [tactile sensing]`).",
+        "digest.yml line 6: topic 'blank' has the `exclude` phrase '--', which holds no letter or digit and so "
+        "matches nothing. Remove it, or write words (`exclude: [tactile sensing]`).",
+    ]
+
+
+def test_a_min_score_no_paper_can_reach_is_an_error(tree):
+    text = (
+        "title: T\ntopics:\n"
+        "  - {id: picky, title: P, match: [a, b], min_score: 9}\n"
+        "  - {id: fine, title: F, match: [a, b], regex: 'c+', min_score: 12}\n"
+    )
+    assert problems(tree, text) == [
+        "digest.yml line 3: topic 'picky' needs `min_score: 9`, more than a paper can score with its 2 rules "
+        "(at most 8: 3 in the title and 1 in the abstract for each), so its page would stay empty. Lower "
+        "`min_score` or add phrases."
+    ]
+
+
+def test_an_empty_title_is_an_error(tree):
+    assert problems(tree, "title: '  '\n") == [
+        "digest.yml line 1: `title` is empty. Give the digest its name, such as `title: Our Lab's Reading List`."
+    ]

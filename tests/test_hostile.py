@@ -183,7 +183,7 @@ def no_abstracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = root / "d"
     sources = root / "data" / "sources"
     (sources / "api.json").write_text(
-        '[\n{"paper": {"id": "2404.00001", "title": "KV Cache Eviction Without Abstract", "summary": null}},\n'
+        '[\n{"paper": {"id": "2404.00001", "title": "A Benchmark Without Abstract", "summary": null}},\n'
         '{"paper": {"id": "2404.00002", "title": "Blank Abstract Paper", "summary": "  "}},\n'
         '{"paper": {"id": "2404.00003", "title": "Missing Abstract Paper"}}\n]\n',
         encoding="utf-8",
@@ -191,7 +191,7 @@ def no_abstracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (sources / "lines.jsonl").write_text(
         '{"title": "JSONL Paper Without Abstract"}\n'
         # The same paper as in api.json, now with an abstract: the merged paper keeps it.
-        '{"title": "KV cache eviction without abstract", "abstract": "Eviction of the KV cache, explained."}\n',
+        '{"title": "A benchmark without abstract", "abstract": "A benchmark, explained."}\n',
         encoding="utf-8",
     )
     (sources / "feed.xml").write_text(
@@ -208,9 +208,9 @@ def test_papers_without_an_abstract_go_through_every_stage(no_abstracts: Path):
     papers = {p["title"]: p for p in json.loads((no_abstracts / "site" / "papers.json").read_text(encoding="utf-8"))}
     empty = ["Atom Entry Without Summary", "Blank Abstract Paper", "JSONL Paper Without Abstract", "Missing Abstract Paper"]
     assert sorted(title for title, paper in papers.items() if paper["abstract"] == "") == empty
-    merged = papers["KV Cache Eviction Without Abstract"]
-    assert merged["abstract"] == "Eviction of the KV cache, explained."
-    assert merged["sources"] == ["api.json:2", "lines.jsonl:2"] and merged["topics"][0] == "kv-cache"
+    merged = papers["A Benchmark Without Abstract"]
+    assert merged["abstract"] == "A benchmark, explained."
+    assert merged["sources"] == ["api.json:2", "lines.jsonl:2"] and merged["topics"][0] == "benchmarks"
     assert papers["Atom Entry Without Summary"]["links"] == [{"url": "https://example.org/p/1", "kind": "project"}]
     report = json.loads((no_abstracts / "report.json").read_text(encoding="utf-8"))
     # The six records above and the example listing's: one merged, none rejected, no warning.

@@ -24,19 +24,62 @@ def new_digest(tmp_path: Path) -> Path:
     return tmp_path / "d"
 
 
+# Each action the workflow uses: the full commit SHA of the release it names.
+# Read from the actions' own repositories (git rev-parse TAG^{commit}).
+PINNED = {
+    "actions/checkout": ("3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"),
+    "actions/setup-python": ("5fda3b95a4ea91299a34e894583c3862153e4b97", "v7.0.0"),
+    "actions/configure-pages": ("983d7736d9b0ae728b81ab479565c72886d7745b", "v5.0.0"),
+    "actions/upload-artifact": ("bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", "v7.0.0"),
+    "actions/upload-pages-artifact": ("fc324d3547104276b827a68afc52ff2a11cc49c9", "v5.0.0"),
+    "actions/deploy-pages": ("cd2ce8fcbc39b97be8ca5fce6e763baed58fa128", "v5.0.0"),
+}
+
+
+def _steps_using(job: dict, action: str) -> list[dict]:
+    return [step for step in job["steps"] if step.get("uses", "").split("@")[0] == action]
+
+
 def test_new_digest_has_a_valid_deploy_workflow(tmp_path: Path):
     root = new_digest(tmp_path)
-    workflow = yaml.safe_load((root / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8"))
-    assert set(workflow["jobs"]) == {"build", "deploy"}
+    text = (root / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8")
+    workflow = yaml.safe_load(text)
+    # Every action pinned by full commit SHA, its release named in a comment on the same line.
+    uses = re.findall(r"^\s*(?:- )?uses: (\S+)(.*)$", text, re.MULTILINE)
+    assert {ref.split("@")[0] for ref, _ in uses} == set(PINNED)
+    for ref, comment in uses:
+        action, sha = ref.split("@")
+        assert (sha, comment.strip()) == (PINNED[action][0], f"# {PINNED[action][1]}"), ref
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
     assert triggers["push"]["branches"] == ["main"]
-    steps = workflow["jobs"]["build"]["steps"]
-    commands = [step.get("run", "") for step in steps]
-    assert "digest build --strict --report report.json" in commands
-    assert any(step.get("uses", "").startswith("actions/upload-pages-artifact") for step in steps)
-    assert workflow["jobs"]["deploy"]["needs"] == "build"
-    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
-    assert (root / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1] == "topic-digest"
+    assert "pull_request" in triggers and "workflow_dispatch" in triggers
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert set(workflow["jobs"]) == {"build", "deploy"}
+    # Pull requests build but never deploy: publishing steps and the deploy job run on main only.
+    on_main = "github.ref == 'refs/heads/main'"
+    assert "if" not in build
+    assert deploy["if"] == on_main and deploy["needs"] == "build"
+    for action in ("actions/configure-pages", "actions/upload-pages-artifact"):
+        assert [step.get("if") for step in _steps_using(build, action)] == [on_main]
+    assert [step["run"] for step in build["steps"] if "run" in step] == [
+        "pip install -r requirements.txt",
+        "digest build --strict --report report.json",
+    ]
+    building = next(step for step in build["steps"] if step.get("run", "").startswith("digest build"))
+    assert building["env"] == {"SITE_URL": "${{ steps.pages.outputs.base_url }}"}
+    assert _steps_using(build, "actions/configure-pages")[0]["id"] == "pages"
+    # The report is kept as an artifact, also when the build failed.
+    (keep,) = _steps_using(build, "actions/upload-artifact")
+    assert keep["with"]["path"] == "report.json" and keep["if"] == "${{ !cancelled() }}"
+    assert build["steps"].index(keep) > build["steps"].index(building)
+    # Least privilege: only the deploy job may write Pages and mint the OIDC token.
+    assert workflow["permissions"] == {"contents": "read"}
+    assert build["permissions"] == {"contents": "read", "pages": "read"}
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    # A deploy is never cut off half-way (GitHub's Pages starter workflows say the same).
+    assert deploy["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    assert workflow["concurrency"]["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
+    assert deploy["environment"]["name"] == "github-pages"
     assert (root / ".gitignore").read_text(encoding="utf-8").count("docs/digest/") == 1
 
 
@@ -48,8 +91,8 @@ def test_a_digest_template_overrides_the_bundled_one(tmp_path: Path):
     )
     result = run_digest(root, "generate")
     assert result.returncode == 0, result.stderr
-    assert (root / "docs" / "digest" / "kv-cache.md").read_text(encoding="utf-8").startswith(
-        "# KV cache\n\nCustom page with"
+    assert (root / "docs" / "digest" / "benchmarks.md").read_text(encoding="utf-8").startswith(
+        "# Benchmarks and datasets\n\nCustom page with"
     )
     # Templates the digest does not override still come from the package.
     assert "Papers with code" in (root / "docs" / "digest" / "papers-with-code.md").read_text(encoding="utf-8")
@@ -115,7 +158,7 @@ def test_serve_rebuilds_when_a_listing_is_added(tmp_path: Path):
         index.write_text(index.read_text(encoding="utf-8") + "\nA sentence added while serving.\n", encoding="utf-8")
         assert _wait_for(f"http://127.0.0.1:{port}/", "A sentence added while serving", 60)
         labels = re.findall(r'class="md-ellipsis">\s*(.*?)\s*<', _get(f"http://127.0.0.1:{port}/") or "")
-        assert "KV cache" in labels and "None" not in labels
+        assert "Benchmarks and datasets" in labels and "None" not in labels
         (root / "digest.yml").write_text(
             (root / "digest.yml").read_text(encoding="utf-8").replace("What this digest covers", "Renamed Digest covers"),
             encoding="utf-8",

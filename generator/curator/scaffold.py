@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from ..errors import DigestError
 from ..output import describe
+from .origin import Install, running_install
 
 SKELETON = Path(__file__).resolve().parent / "skeleton"
 # Files in the skeleton whose text carries the digest's title.
@@ -16,21 +18,23 @@ class ScaffoldError(DigestError):
     """A new digest folder cannot be written where it was asked for."""
 
 
-def create(directory: Path, title: str) -> list[Path]:
+def create(directory: Path, title: str, install: Install | None = None) -> list[Path]:
     """Copy the skeleton into directory (which must not hold a digest) and return what was written.
 
-    Raises ScaffoldError, writing nothing, when the folder holds a digest or
-    a file the skeleton would write; or saying why a write failed.
+    requirements.txt installs `install` (by default the running
+    topic-digest, see origin.py). Raises ScaffoldError, writing nothing, when
+    the folder holds a digest or a file the skeleton would write; or saying
+    why a write failed.
     """
     try:
-        return _create(directory, title)
+        return _create(directory, title, install)
     except FileExistsError as error:
         raise ScaffoldError(str(error)) from None
     except OSError as error:
         raise ScaffoldError(describe(error, f"Could not write the new digest into '{directory}'")) from None
 
 
-def _create(directory: Path, title: str) -> list[Path]:
+def _create(directory: Path, title: str, install: Install | None) -> list[Path]:
     if (directory / "digest.yml").exists() or (directory / "mkdocs.yml").exists():
         raise FileExistsError(
             f"'{directory}' already holds a digest (digest.yml or mkdocs.yml). "
@@ -58,10 +62,21 @@ def _create(directory: Path, title: str) -> list[Path]:
             f"'{directory}' already holds {names}, which `digest new` would write. "
             "Choose an empty or new folder, or move those files away."
         )
+    install = install or running_install()
+    targets[directory / "requirements.txt"] = (
+        targets[directory / "requirements.txt"].replace("{{why}}", install.why).replace("{{install}}", install.line)
+    )
     for target, text in targets.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    return list(targets)
+    written = list(targets)
+    if install.wheel is not None:
+        wheel = directory / install.line.removeprefix("./")
+        wheel.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(install.wheel, wheel)
+        written.append(wheel)
+
+    return written
 
 
 def _yaml_safe(title: str) -> str:

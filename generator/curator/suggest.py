@@ -5,6 +5,10 @@ punctuation, that neither starts nor ends with a stopword. Each is scored like
 the topic rules score it (title 3, abstract 1, once per paper) and weighted by
 how few of the papers that have it lie outside the target set, so "KV cache"
 among unsorted papers outranks "large language", which every topic has too.
+A single word that any paper of any field might use ("model", "data",
+"greatly", "3x") is never suggested on its own, and neither is one that a
+large share of the whole digest uses. The best phrases are shown most papers
+first, each spelled as most of its papers spell it.
 """
 
 from __future__ import annotations
@@ -40,6 +44,32 @@ NOT_FIRST = frozenset(
     """.split()
 )
 
+# Words of any research abstract: they group nothing on their own (in a
+# longer phrase they may: "open-vocabulary", "data augmentation").
+GENERIC_WORDS = frozenset(
+    """
+    ability accuracy allow allows analysis application applications approach art aspect aspects
+    baseline baselines best better case cases challenge challenges code common compared
+    comparison components current data design different domain effect effects efficiency
+    enable enables end evaluate evaluated evaluation experiment experiments extensive factor
+    factors field findings first future general goal high impact important improve improved
+    improvement improvements improves including information input inputs insight insights issue
+    issues key large level levels limitation limitations low main measured metric metrics model
+    modeling models module modules new next number open outcome outcomes output outputs overall
+    performance potential practical prior problem problems process provide provides quality range
+    real recent research second setting settings show source specific strategy strategies
+    structure studies success support system systems task tasks technique techniques terms third
+    time times tool tools types understanding value values variety various versus vs way ways
+    world release released relative adoption
+    """.split()
+)
+# A digest this large has word counts worth trusting: a single word in more
+# than GENERIC_SHARE of its papers is common to the field, unless most of
+# those papers are the target's own.
+GENERIC_MIN_PAPERS = 50
+GENERIC_SHARE = 0.2
+_SPEEDUP = re.compile(r"\d+(?:\.\d+)?x")
+
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
@@ -71,7 +101,9 @@ def suggest_phrases(
     fewer than ``min_count`` target papers are dropped, and so is a phrase
     whose longer form covers exactly the same papers ("kv" under "kv cache")
     or that every paper has.
-    Ties break on count, then alphabetically, so the output is stable.
+    Single words any paper might use are left out (see GENERIC_WORDS and
+    _generic). The ``limit`` best phrases are returned most papers first, then
+    best first, then alphabetically, so the output is stable.
     """
     target = [p for p in papers if (topic in p.topics if topic is not None else not p.topics)]
     if not target or limit <= 0:
@@ -80,19 +112,23 @@ def suggest_phrases(
     vocabulary = {word.casefold() for paper in papers for word in _words(_text(paper))}
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
 
-    def phrases_of(text: str) -> set[str]:
+    def phrases_of(text: str, surfaces: dict[str, str]) -> set[str]:
         found: set[str] = set()
         for words in _clauses(text):
             for key, surface in _ngrams(words, vocabulary):
                 found.add(key)
-                spellings[key][surface] += 1
+                surfaces.setdefault(key, surface)
         return found
 
     weight: Counter[str] = Counter()
     holders: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for paper in target:
-        in_title = phrases_of(paper.title)
-        in_abstract = phrases_of(paper.abstract)
+        # The spelling a paper uses first counts once for it: the one most papers use wins.
+        surfaces: dict[str, str] = {}
+        in_title = phrases_of(paper.title, surfaces)
+        in_abstract = phrases_of(paper.abstract, surfaces)
+        for key, surface in surfaces.items():
+            spellings[key][surface] += 1
         for key in in_title | in_abstract:
             score = TITLE_WEIGHT if key in in_title else ABSTRACT_WEIGHT
             weight[key] += score
@@ -106,7 +142,10 @@ def suggest_phrases(
             if key in weight
         )
 
-    candidates = {key: ids for key, ids in holders.items() if len(ids) >= min_count}
+    candidates = {
+        key: ids for key, ids in holders.items()
+        if len(ids) >= min_count and not _generic(key, len(ids), background[key], len(papers))
+    }
     candidates = _collapse(candidates)
     def rank(key: str) -> tuple[float, int, str]:
         count = len(candidates[key])
@@ -116,24 +155,30 @@ def suggest_phrases(
         rarity = math.log((len(papers) + 1) / (count + background[key] + 1))
         return (-weight[key] * precision**2 * rarity, -count, key)
 
-    ranked = sorted(candidates, key=rank)
+    # In every paper (a rank of 0 or more), a phrase groups nothing.
+    best = [key for key in sorted(candidates, key=rank) if rank(key)[0] < 0][:limit]
     suggestions: list[Suggestion] = []
-    for key in ranked:
-        if rank(key)[0] >= 0:
-            break  # in every paper: it groups nothing
+    # The best phrases, shown most papers first (then best first).
+    for key in sorted(best, key=lambda key: (-len(candidates[key]), rank(key))):
         examples = tuple(pid for _, pid in sorted(candidates[key], key=lambda h: (-h[0], h[1])))
         suggestions.append(Suggestion(_spelling(spellings[key]), len(candidates[key]), examples[:MAX_EXAMPLES]))
-        if len(suggestions) == limit:
-            break
     return suggestions
 
 
-def format_suggestions(suggestions: Sequence[Suggestion]) -> str:
-    """Render suggestions as a plain-text table with a `match:` hint to paste into digest.yml."""
+def format_suggestions(suggestions: Sequence[Suggestion], about: str = "") -> str:
+    """Render suggestions as a plain-text table with a `match:` hint to paste into digest.yml.
+
+    ``about`` names the papers they group ("the 12 unsorted papers") for the line above the table.
+    """
     if not suggestions:
-        return "No phrases to suggest.\n"
+        return f"No phrases to suggest for {about}.\n" if about else "No phrases to suggest.\n"
     width = max(len("phrase"), *(len(s.phrase) for s in suggestions))
-    lines = [f"{'phrase':<{width}}  papers  hint"]
+    lines = [
+        f"Phrases that would group {about or 'the papers'}, most papers first "
+        "(on a tie, the one that fits them best first):",
+        "",
+        f"{'phrase':<{width}}  papers  hint",
+    ]
     for s in suggestions:
         lines.append(f"{s.phrase:<{width}}  {s.count:>6}  match: [{s.phrase}]")
     return "\n".join(lines) + "\n"
@@ -200,9 +245,20 @@ def _collapse(candidates: dict[str, list[tuple[int, str]]]) -> dict[str, list[tu
     return kept
 
 
+def _generic(key: str, count: int, elsewhere: int, total: int) -> bool:
+    """Tell whether a phrase is a single word that groups nothing (see GENERIC_WORDS and GENERIC_SHARE)."""
+    if " " in key:
+        return False
+    if key in GENERIC_WORDS or _SPEEDUP.fullmatch(key) or (key.endswith("ly") and len(key) > 4):
+        return True
+    return total >= GENERIC_MIN_PAPERS and count + elsewhere > GENERIC_SHARE * total and elsewhere >= count
+
+
 def _uncapitalize(word: str) -> str:
-    """Lower-case a capitalized word ("Cache"), keeping acronyms and names ("KV", "PyTorch")."""
-    return word.lower() if word[:1].isupper() and word[1:] == word[1:].lower() else word
+    """Lower-case a capitalized word ("Cache", "High-Throughput"), keeping acronyms and names ("KV", "PyTorch")."""
+    return "-".join(
+        part.lower() if part[:1].isupper() and part[1:] == part[1:].lower() else part for part in word.split("-")
+    )
 
 
 def _spelling(surfaces: Counter[str]) -> str:

@@ -316,7 +316,8 @@ def _canonical_link(scheme: str, host: str, port: str, rest: str) -> Link | None
             return Link(f"{base}/{prefix}/{parts[1]}", "package", label)
     url = base + path.rstrip("/") + query
     if host in REFERENCE_HOSTS or host in PACKAGE_HOSTS:
-        return Link(url, "other", "Link")
+        # Labelled as the arXiv link an `arxiv_id` gives, so one paper never shows both names.
+        return Link(url, "other", "arXiv" if host == "arxiv.org" else "Link")
     return Link(url, "project", "Project page")
 
 

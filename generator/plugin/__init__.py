@@ -120,7 +120,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         output = self._with_banner(output)
         if self.loaded is None:
             return output
-        links = feed_links(self.loaded, page, self.generated)
+        links = feed_links(self.loaded, page, self.generated, config.site_url)
         return self.material.swap_worker(output.replace("</head>", f"{links}</head>", 1), SEARCH_WORKER)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
+from xml.sax.saxutils import escape
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -97,6 +101,9 @@ def add_generated(files: Files, config: MkDocsConfig, loaded: Loaded | None) -> 
     for relative, content in sorted(digest.files.items()):
         # papers.json belongs at the site root (the contract), not in the pages folder.
         uri = relative if relative == PAPERS_JSON else f"{folder}/{relative}"
+        if config.site_url and relative.startswith(f"{FEED_FOLDER}/"):
+            # Feed readers copy entries out of the site: links must work anywhere.
+            content = absolute_links(content, urljoin(config.site_url, uri))
         generated[uri] = content
         file = GeneratedFile.generated(config, uri, content=content)
         # Parts of split topics are reached from their topic page, not the
@@ -116,11 +123,23 @@ def with_overview(markdown: str, overview: str) -> str:
     return f"{markdown.rstrip()}\n\n{overview}"
 
 
-def feed_links(loaded: Loaded, page: Page, generated: set[str]) -> str:
+# The href of every <link> element of an Atom feed (entries' HTML content is escaped text, never matched).
+_LINK_HREF = re.compile(r'(<link\b[^>]*?\shref=")([^"]*)(")')
+
+
+def absolute_links(feed: str, feed_url: str) -> str:
+    """Return the Atom feed with every <link> href resolved against the feed's own absolute URL."""
+    return _LINK_HREF.sub(
+        lambda m: m[1] + escape(urljoin(feed_url, html.unescape(m[2])), {'"': "&quot;"}) + m[3], feed
+    )
+
+
+def feed_links(loaded: Loaded, page: Page, generated: set[str], site_url: str | None = None) -> str:
     """Return the page head's links to the digest's Atom feed, and to a topic page's own.
 
     The rel is "alternate feed", not plain "alternate": Material's language
-    switcher fetches a sitemap for every `link[rel=alternate]`.
+    switcher fetches a sitemap for every `link[rel=alternate]`. With a
+    site_url the links are absolute, as the feeds' own are.
     """
     digest, folder = loaded.digest, loaded.folder
     feeds = [(f"{digest.config.title}", f"{folder}/{ALL_FEED}")]
@@ -132,6 +151,6 @@ def feed_links(loaded: Loaded, page: Page, generated: set[str]) -> str:
             feeds.append((f"{digest.config.title}: {topic.title}", f"{folder}/{FEED_FOLDER}/{topic.id}.xml"))
     return "".join(
         f'<link rel="alternate feed" type="application/atom+xml" title="{html_attr(title)}" '
-        f'href="{html_attr(get_relative_url(href, page.url))}">'
+        f'href="{html_attr(urljoin(site_url, href) if site_url else get_relative_url(href, page.url))}">'
         for title, href in feeds
     )

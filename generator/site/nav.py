@@ -1,4 +1,4 @@
-"""Build the site navigation: hand-written pages, then topics in their groups."""
+"""Build the site navigation: hand-written pages, the lists across topics, and the topics in their groups."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ NavItem = Any
 
 
 def digest_nav(user_nav: list[NavItem] | None, digest: Digest, folder: str, docs_dir: Path) -> list[NavItem]:
-    """Return the nav: the curator's own (or every hand-written page) plus the topic pages."""
+    """Return the nav: the curator's own (or the home page), "Papers with code", "New papers", the topics, the other pages."""
     topics = digest.config.topics
     children: dict[str | None, list[str]] = {}
     for topic in topics:
@@ -33,10 +33,14 @@ def digest_nav(user_nav: list[NavItem] | None, digest: Digest, folder: str, docs
     section: list[NavItem] = [entry(topic_id) for topic_id in children.get(None, [])]
     if any(not paper.topics for paper in digest.papers):
         section.append({UNSORTED.title: f"{folder}/{topic_page(UNSORTED.id)}"})
-    section.append({"Papers with code": f"{folder}/{WITH_CODE_PAGE}"})
-    section.append({"New papers": f"{folder}/{NEW_PAGE}"})
+    # Lists across every topic: before "Topics", not inside it, where on a
+    # phone they read as one more topic.
+    lists: list[NavItem] = [
+        {"Papers with code": f"{folder}/{WITH_CODE_PAGE}"},
+        {"New papers": f"{folder}/{NEW_PAGE}"},
+    ]
     if user_nav is not None:
-        return list(user_nav) + [{"Topics": section}]
+        return list(user_nav) + lists + [{"Topics": section}]
     pages = sorted(
         path.relative_to(docs_dir).as_posix()
         for path in docs_dir.rglob("*.md")
@@ -44,4 +48,4 @@ def digest_nav(user_nav: list[NavItem] | None, digest: Digest, folder: str, docs
     )
     home = [page for page in pages if page == "index.md"]
     rest = [page for page in pages if page != "index.md"]
-    return home + [{"Topics": section}] + rest
+    return home + lists + [{"Topics": section}] + rest

@@ -216,6 +216,10 @@ def add_record(
         result.records.append(Record(title=title, abstract=abstract, origin=origin, **meta))  # type: ignore[arg-type]
 
 
+# What every message about an ISO date ends with: the form to write.
+ISO_FORM = ": write it as YYYY-MM-DD (2024-05-07) or an ISO time (2024-05-07T10:00:00Z)."
+
+
 def parse_iso_date(
     value: object, origin: Origin, where: str, warnings: list[str]
 ) -> dt.date | None:
@@ -237,7 +241,7 @@ def parse_iso_date(
     except (ValueError, OverflowError):
         warnings.append(
             f"Listing '{origin.file}' line {origin.line}: {quoted(value)} is not a real date; "
-            f"the paper is kept without a date. Check {where} against the original."
+            f"the paper is kept without a date. Check {where} against the original{ISO_FORM}"
         )
         return None
 

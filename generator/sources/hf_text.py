@@ -324,7 +324,8 @@ def _parse_date(
         if not quiet:
             warnings.append(
                 f"Listing '{name}' line {number}: the date '{written}' has no year and the "
-                "listing shows none. Set `year:` for this source in digest.yml."
+                f"listing shows none. Set `year:` for this source in digest.yml: "
+                f'`sources: [{{path: "data/sources/{name}", year: 2025}}]`.'
             )
         return None
     try:
@@ -332,7 +333,8 @@ def _parse_date(
     except ValueError:
         warnings.append(
             f"Listing '{name}' line {number}: '{written[:40]}' is not a real date; "
-            "the paper is kept without a date. Check the line against the original page."
+            "the paper is kept without a date. Check the line against the original page: a date there "
+            "reads like `Jan 7, 2022`, or `Mar 19` in the listing's year."
         )
         return None
 

@@ -10,6 +10,7 @@ read. One object pretty-printed over several lines is read as one paper.
 from __future__ import annotations
 
 import json
+import re
 
 from ..models import Origin, Rejection
 from .common import (
@@ -138,8 +139,19 @@ def _read_value(result: ListingResult, value: object, origin: Origin) -> None:
         upvotes=parse_count(value.get("upvotes"), origin, "`upvotes`", warnings),
         arxiv_id=parse_arxiv_id(value.get("arxiv_id"), origin, "`arxiv_id`", warnings),
         urls=parse_urls(
-            [("`url`", value.get("url"))] + [("`urls`", url) for url in urls or []],
+            [("`url`", _with_scheme(value.get("url")))] + [("`urls`", _with_scheme(url)) for url in urls or []],
             origin,
             warnings,
         ),
     )
+
+
+# A host name, then a path or nothing: `arxiv.org/abs/2404.12345`.
+_SCHEMELESS = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?:[/?#]\S*)?", re.IGNORECASE)
+
+
+def _with_scheme(value: object) -> object:
+    """Give a link written without its scheme (`arxiv.org/abs/...`) https://, as the link finder does in text."""
+    if isinstance(value, str) and _SCHEMELESS.fullmatch(value.strip()):
+        return f"https://{value.strip()}"
+    return value

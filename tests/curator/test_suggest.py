@@ -94,6 +94,8 @@ def test_format_suggestions_renders_a_table_with_paste_hints():
         [Suggestion("KV cache", 12, ("a",)), Suggestion("heavy hitter", 3, ("b", "c"))]
     )
     assert text == (
+        "Phrases that would group the papers, most papers first (on a tie, the one that fits them best first):\n"
+        "\n"
         "phrase        papers  hint\n"
         "KV cache          12  match: [KV cache]\n"
         "heavy hitter       3  match: [heavy hitter]\n"
@@ -102,3 +104,56 @@ def test_format_suggestions_renders_a_table_with_paste_hints():
 
 def test_format_suggestions_says_when_there_is_nothing():
     assert format_suggestions([]) == "No phrases to suggest.\n"
+
+
+def test_words_any_paper_uses_are_never_suggested_alone():
+    abstract = "The open model and its data improve results greatly, 3x faster, on our robot arm."
+    papers = [paper(f"u{i}", f"Grasping study {i}", abstract) for i in range(3)] + [
+        paper("s", "Sorted", "Something else.", ("t",))
+    ]
+    phrases = [s.phrase for s in suggest_phrases(papers, limit=20)]
+    assert phrases and not {"open", "model", "data", "results", "greatly", "3x"} & set(phrases)
+    assert "robot arm" in phrases and "open model" in phrases  # inside a longer phrase they may stand
+
+
+def test_a_word_much_of_a_large_digest_uses_is_generic_unless_the_target_owns_it():
+    background = [paper(f"b{i}", f"Gripper design {i}", "A gripper for arms.", ("t",)) for i in range(20)]
+    background += [paper(f"x{i}", f"Other work {i}", "Nothing shared.", ("t",)) for i in range(40)]
+    unsorted = [paper(f"u{i}", f"Gripper tactile sensing {i}", "Tactile skin.") for i in range(3)]
+    unsorted += [paper(f"v{i}", f"Gripper fingers {i}", "Soft fingers.") for i in range(2)]
+    phrases = [s.phrase for s in suggest_phrases(background + unsorted, limit=20)]
+    # 25 of 65 papers say "gripper", 20 of them elsewhere: it is the field's word.
+    assert "gripper" not in phrases and {"gripper tactile sensing", "gripper fingers"} <= set(phrases)
+    # The same word is the target's own when the target holds most of its papers.
+    own = [paper(f"u{i}", f"Gripper {'sensing' if i % 2 else 'control'} {i}", "A gripper.") for i in range(15)]
+    own += [paper(f"x{i}", f"Other work {i}", "Nothing shared.", ("t",)) for i in range(40)]
+    assert "gripper" in [s.phrase for s in suggest_phrases(own, limit=20)]
+
+
+def test_each_phrase_has_one_spelling_the_one_most_papers_use_in_lower_case_unless_a_name():
+    papers = [
+        paper("a", "Open-Source Tactile Sensing with ROS"),
+        paper("b", "More Open-Source Tactile Sensing for ROS"),
+        paper("c", "An open-source tactile sensing kit for ROS"),
+        paper("s", "Sorted", topics=("t",)),
+    ]
+    phrases = [s.phrase for s in suggest_phrases(papers, limit=20)]
+    assert "open-source tactile sensing" in phrases and "ROS" in phrases
+    assert len({p.casefold() for p in phrases}) == len(phrases)
+    assert not [p for p in phrases if p != p.lower() and p != "ROS"]
+
+
+def test_suggestions_are_sorted_by_papers_then_by_fit():
+    papers = [paper(f"u{i}", "Tactile skin") for i in range(2)]
+    papers += [paper(f"v{i}", "Legged robots") for i in range(3)]
+    # "legged robot" is in sorted papers too, so it fits the unsorted ones less well than "tactile skin".
+    papers += [paper(f"s{i}", "Legged robots", topics=("t",)) for i in range(3)]
+    suggestions = suggest_phrases(papers, limit=20)
+    assert [(s.phrase, s.count) for s in suggestions] == [("legged robots", 3), ("tactile skin", 2)]
+
+
+def test_format_suggestions_names_the_papers_it_is_about():
+    assert format_suggestions([], "the 1 unsorted paper") == "No phrases to suggest for the 1 unsorted paper.\n"
+    assert format_suggestions([Suggestion("KV cache", 2, ("a",))], "the 3 unsorted papers").startswith(
+        "Phrases that would group the 3 unsorted papers, most papers first"
+    )

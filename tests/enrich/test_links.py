@@ -495,3 +495,16 @@ def test_a_name_left_ending_in_a_dot_by_git_suffix_removal_loses_the_dot() -> No
     assert extract_links("github.com/datasets/www..git") == [gh("datasets/www")]
     assert extract_links("github.com/datasets/www..git.git") == [gh("datasets/www")]
     assert extract_links("https://github.com/a/..git") == []
+
+
+@pytest.mark.parametrize(
+    "urls, arxiv_id",
+    [
+        (("https://arxiv.org/abs/2404.14469",), "2404.14469"),
+        (("https://arxiv.org/abs/2404.14469",), None),
+        ((), "2404.14469"),
+    ],
+)
+def test_an_arxiv_page_is_labelled_arxiv_whether_from_a_url_or_an_arxiv_id(urls, arxiv_id):
+    assert paper_links("T", "", urls, arxiv_id) == [Link("https://arxiv.org/abs/2404.14469", "other", "arXiv")]
+    assert extract_links("See arxiv.org/abs/2404.14469.") == [Link("https://arxiv.org/abs/2404.14469", "other", "arXiv")]

@@ -258,7 +258,7 @@ def test_serve_shows_what_is_wrong_on_every_page_until_it_is_fixed(tmp_path: Pat
         assert status == 200 and BANNER not in home
         # A YAML error echoes the line the curator wrote, markup and all.
         served.change(root / "digest.yml", good + "  - id: x\n    title: X\n     match: [<script>alert(1)</script>]\n")
-        for path in ("/", "/digest/new/", "/digest/kv-cache/"):
+        for path in ("/", "/digest/new/", "/digest/benchmarks/"):
             status, page = served.get(path)
             assert status == 200 and BANNER in page, path
             assert "This preview shows the last good build." in page
@@ -271,7 +271,7 @@ def test_serve_shows_what_is_wrong_on_every_page_until_it_is_fixed(tmp_path: Pat
         assert any("mapping values are not allowed here" in logged for logged in served.log)
         # Saving the fix rebuilds as usual: the banner goes from every page.
         served.change(root / "digest.yml", good)
-        for path in ("/", "/digest/new/", "/digest/kv-cache/"):
+        for path in ("/", "/digest/new/", "/digest/benchmarks/"):
             status, page = served.get(path)
             assert status == 200 and BANNER not in page, path
     finally:

@@ -51,7 +51,7 @@ def test_entries_without_summary_are_papers_and_bad_dates_dropped():
     ]
     assert result.warnings == [
         "Listing 'arxiv_atom_bad_entries.xml' line 12: '2024-13-01T00:00:00Z' is not a real "
-        "date; the paper is kept without a date. Check <published> against the original."
+        "date; the paper is kept without a date. Check <published> against the original: write it as YYYY-MM-DD (2024-05-07) or an ISO time (2024-05-07T10:00:00Z)."
     ]
 
 

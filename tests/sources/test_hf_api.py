@@ -89,7 +89,7 @@ def test_bad_entries_are_rejected_one_by_one_and_the_rest_is_read():
         f"{where}: `paper.authors` is text, not a list; the paper is kept without an author "
         "count. Check the API response.",
         f"{where}: '2024-02-30T10:00:00.000Z' is not a real date; the paper is kept without a "
-        "date. Check `paper.publishedAt` against the original.",
+        "date. Check `paper.publishedAt` against the original: write it as YYYY-MM-DD (2024-05-07) or an ISO time (2024-05-07T10:00:00Z).",
         f"{where}: `paper.upvotes` is text ('many'), not a whole number, 0 or more; the paper "
         "is kept without it. Check `paper.upvotes` against the original.",
         f"{where}: 'not-an-id' is not an arXiv id; the paper is kept without one. "
@@ -157,7 +157,7 @@ def test_timestamp_past_year_9999_in_utc_is_no_date():
     assert [(r.title, r.published) for r in result.records] == [("T", None)]
     assert result.warnings == [
         "Listing 'x.json' line 1: '9999-12-31T23:00:00-05:00' is not a real date; the paper is kept "
-        "without a date. Check `paper.publishedAt` against the original."
+        "without a date. Check `paper.publishedAt` against the original: write it as YYYY-MM-DD (2024-05-07) or an ISO time (2024-05-07T10:00:00Z)."
     ]
 
 
@@ -237,7 +237,7 @@ def test_lone_surrogates_and_control_characters_never_reach_a_message():
     assert [r.title for r in result.records] == ["T\ufffd"]
     assert result.warnings == [
         "Listing 'x.json' line 1: '\ufffd [31mred' is not a real date; the paper is kept without a date. "
-        "Check `paper.publishedAt` against the original.",
+        "Check `paper.publishedAt` against the original: write it as YYYY-MM-DD (2024-05-07) or an ISO time (2024-05-07T10:00:00Z).",
         "Listing 'x.json' line 1: `paper.githubRepo` a list is not an http(s) URL; it is left out. Check "
         "the link against the original.",
     ]

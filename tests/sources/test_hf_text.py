@@ -67,7 +67,7 @@ def test_yearless_paper_date_without_listing_year_warns():
     assert result.records[0].published is None
     assert result.warnings == [
         "Listing 'x.txt' line 11: the date 'Mar 19' has no year and the listing shows none. "
-        "Set `year:` for this source in digest.yml."
+        "Set `year:` for this source in digest.yml: `sources: [{path: \"data/sources/x.txt\", year: 2025}]`."
     ]
 
 
@@ -78,7 +78,8 @@ def test_impossible_date_is_dropped_with_warning_and_paper_kept():
     assert result.records[0].published is None
     assert result.warnings == [
         "Listing 'x.txt' line 9: 'Feb 30, 2024' is not a real date; the paper is kept "
-        "without a date. Check the line against the original page."
+        "without a date. Check the line against the original page: a date there reads like "
+        "`Jan 7, 2022`, or `Mar 19` in the listing's year."
     ]
 
 

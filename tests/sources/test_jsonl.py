@@ -68,7 +68,7 @@ def test_bad_lines_are_rejected_one_by_one_and_the_rest_is_read():
         "without it. Check `authors` against the original.",
         f"{where}: `urls` is text, not a list; it is left out. Write `urls` as a list of links.",
         f"{where}: '2024-02-30' is not a real date; the paper is kept without a date. "
-        "Check `published` against the original.",
+        "Check `published` against the original: write it as YYYY-MM-DD (2024-05-07) or an ISO time (2024-05-07T10:00:00Z).",
         f"{where}: `upvotes` is -3, not a whole number, 0 or more; the paper is kept without "
         "it. Check `upvotes` against the original.",
     ]
@@ -161,4 +161,16 @@ def test_a_url_with_a_control_character_is_no_link():
     assert result.warnings == [
         "Listing 'x.jsonl' line 1: `url` 'https://example.org/ [31m' is not an http(s) URL; it is left "
         "out. Check the link against the original."
+    ]
+
+
+def test_a_url_without_its_scheme_is_read_as_https_like_the_link_finder_reads_text():
+    text = (
+        '{"title": "A", "url": "arxiv.org/abs/2404.14469", "urls": ["github.com/o/r", "not a link"]}\n'
+    )
+    result = read_listing(text, "x.jsonl")
+    assert result.records[0].urls == ("https://arxiv.org/abs/2404.14469", "https://github.com/o/r")
+    assert result.warnings == [
+        "Listing 'x.jsonl' line 1: `urls` 'not a link' is not an http(s) URL; it is left out. "
+        "Check the link against the original."
     ]
