@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..enrich.latex import readable_text
 from ..enrich.text import clean_text
 from ..models import Origin, Record, Rejection
 
@@ -206,14 +207,43 @@ def add_record(
 
     Text layouts require an abstract: a title alone there is a truncated copy.
     Structured listings (JSON, Atom) may list a paper with no abstract.
+    LaTeX in the title and abstract becomes readable text (see enrich.latex).
     """
-    title, abstract = clean_text(title), clean_text(abstract)
+    title, abstract = readable_text(title), readable_text(abstract)
     if not title:
         result.rejected.append(Rejection(origin, "the title is empty"))
     elif not abstract and require_abstract:
         result.rejected.append(Rejection(origin, f"'{title[:60]}' has no abstract"))
     else:
         result.records.append(Record(title=title, abstract=abstract, origin=origin, **meta))  # type: ignore[arg-type]
+
+
+def parse_authors(
+    value: object, origin: Origin, where: str, warnings: list[str]
+) -> tuple[tuple[str, ...], int | None]:
+    """Return the author names of a list of names (or of objects with a `name`) and their count.
+
+    A count stays a count (no names). Entries that give no name are counted
+    but not named, with a warning when others are named; the count is always
+    the list's length.
+    """
+    if isinstance(value, list):
+        names: list[str] = []
+        unnamed = 0
+        for item in value:
+            name = item.get("name") if isinstance(item, dict) else item
+            name = readable_text(name) if isinstance(name, str) else ""
+            if name:
+                names.append(name)
+            else:
+                unnamed += 1
+        if unnamed and names:
+            warnings.append(
+                f"Listing '{origin.file}' line {origin.line}: {unnamed} of the {len(value)} entries of {where} "
+                "give no name; the paper is kept with the names it has. Check the authors against the original."
+            )
+        return tuple(names), (len(value) or None)
+    return (), parse_count(value, origin, where, warnings, expected="a list of names or a count")
 
 
 def parse_iso_date(

@@ -3,8 +3,10 @@
 The file is a JSON list; each item holds a ``paper`` object with ``id`` (an
 arXiv id), ``title``, ``summary`` (hard-wrapped), ``authors`` (objects with
 ``name``), ``publishedAt``, ``upvotes`` and optionally ``githubRepo`` and
-``projectPage``. The item's own ``title`` and ``publishedAt`` repeat the
-paper's and are ignored: the ``paper`` object is authoritative.
+``projectPage``. The item's own ``publishedAt`` is the day Daily Papers
+listed the paper (``listed``); the paper's is its publication date
+(``published``). The item's own ``title`` repeats the paper's and is
+ignored: the ``paper`` object is authoritative. Author names are kept.
 
 Shapes other API calls and careful users give are read too: items that are
 paper objects themselves (no ``paper`` wrapper), an object holding the list
@@ -26,6 +28,7 @@ from .common import (
     kind_of,
     load_json,
     parse_arxiv_id,
+    parse_authors,
     parse_count,
     parse_iso_date,
     parse_urls,
@@ -194,9 +197,10 @@ def _read_item(result: ListingResult, item: object, origin: Origin) -> None:
             "not text; the paper is kept without an abstract. Check the API response."
         )
     authors = paper.get("authors")
+    names: tuple[str, ...] = ()
     authors_count = None
     if isinstance(authors, list):
-        authors_count = len(authors) or None
+        names, authors_count = parse_authors(authors, origin, f"`{prefix}authors`", warnings)
     elif isinstance(authors, (int, float, LongNumber)) and not isinstance(authors, bool):
         authors_count = parse_count(
             authors, origin, f"`{prefix}authors`", warnings, expected="a list of authors or a count"
@@ -213,7 +217,10 @@ def _read_item(result: ListingResult, item: object, origin: Origin) -> None:
         abstract if isinstance(abstract, str) else "",
         require_abstract=False,
         published=parse_iso_date(paper.get("publishedAt"), origin, f"`{prefix}publishedAt`", warnings),
+        # The item's own publishedAt is the day Daily Papers listed the paper.
+        listed=parse_iso_date(item.get("publishedAt"), origin, "`publishedAt`", warnings) if prefix else None,
         authors_count=authors_count,
+        authors=names,
         upvotes=parse_count(paper.get("upvotes"), origin, f"`{prefix}upvotes`", warnings),
         arxiv_id=parse_arxiv_id(paper.get("id"), origin, f"`{prefix}id`", warnings),
         urls=parse_urls(

@@ -28,6 +28,7 @@ def test_atom_feed_gives_exact_records():
             published=dt.date(2024, 4, 22),
             authors_count=2,
             arxiv_id="2404.14469",
+            authors=("Ada Lovelace", "Alan Turing"),
         ),
         Record(
             title="An Old-Style Identifier",
@@ -36,6 +37,7 @@ def test_atom_feed_gives_exact_records():
             published=dt.date(1999, 1, 1),
             authors_count=1,
             arxiv_id="hep-th/9901001",
+            authors=("Grace Hopper",),
         ),
     ]
     assert result.rejected == result.warnings == []

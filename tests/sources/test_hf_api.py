@@ -30,8 +30,11 @@ def test_api_json_gives_exact_records():
             published=dt.date(2024, 4, 22),
             authors_count=2,
             upvotes=24,
+            # The item's own publishedAt: the day Daily Papers listed it.
+            listed=dt.date(2024, 4, 23),
             arxiv_id="2404.14469",
             urls=("https://github.com/FasterDecoding/SnapKV", "https://snapkv.github.io/"),
+            authors=("Ada Lovelace", "Alan Turing"),
         ),
         Record(
             title="Beta: A Second Paper",
@@ -41,6 +44,7 @@ def test_api_json_gives_exact_records():
             authors_count=1,
             upvotes=0,
             arxiv_id="2405.00001",
+            authors=("Grace Hopper",),
         ),
     ]
     assert result.rejected == result.warnings == []
@@ -222,10 +226,12 @@ def test_authors_in_odd_shapes():
 {"paper": {"title": "Object", "summary": "A.", "authors": {"name": "Ada"}}}
 ]"""
     result = read_listing(text, "x.json")
-    assert [(r.title, r.authors_count) for r in result.records] == [
-        ("Count", 3), ("None", None), ("Names", 3), ("Object", None)
+    assert [(r.title, r.authors_count, r.authors) for r in result.records] == [
+        ("Count", 3, ()), ("None", None, ()), ("Names", 3, ("Ada", "Alan")), ("Object", None, ())
     ]
     assert result.warnings == [
+        "Listing 'x.json' line 4: 1 of the 3 entries of `paper.authors` give no name; the paper is kept "
+        "with the names it has. Check the authors against the original.",
         "Listing 'x.json' line 5: `paper.authors` is an object, not a list; the paper is kept without an "
         "author count. Check the API response."
     ]

@@ -29,6 +29,7 @@ def test_jsonl_gives_exact_records():
             arxiv_id="2404.14469",
             # `url` first, then `urls`, each link once.
             urls=("https://github.com/FasterDecoding/SnapKV", "https://snapkv.github.io/"),
+            authors=("Ada Lovelace", "Alan Turing"),
         ),
         Record(
             title="Counted Authors",

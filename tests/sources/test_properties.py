@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from generator.enrich.text import clean_text
 from generator.sources import ListingError, decode_listing, read_file
+from generator.enrich.latex import readable_text
 from generator.sources.common import BUG, MAX_JSON_DEPTH, ListingResult
 
 NAME = "listing.x"
@@ -490,9 +491,10 @@ def covered(text: str, result: ListingResult) -> list[tuple[int, str]]:
             continue
         if blank_before:
             previous_block, block_start, blank_before = block_start, number, False
-        texts = [clean_text(stripped)]
+        # A line's LaTeX is read as text (enrich.latex): either form accounts for it.
+        texts = [clean_text(stripped), readable_text(stripped)]
         if stripped.startswith("Subscribe"):
-            texts.append(clean_text(stripped.removeprefix("Subscribe")))
+            texts += [clean_text(stripped.removeprefix("Subscribe")), readable_text(stripped.removeprefix("Subscribe"))]
         header = stripped.lower() in {h.lower() for h in HEADERS}
         found = any(t in read for t in texts) or {number, previous_line, block_start, previous_block} & rejected
         if not (header or METADATA.fullmatch(stripped) or found):
