@@ -157,3 +157,9 @@ def test_an_arxiv_id_that_is_wrong_is_still_warned_about():
     result = read_listing(text, "x.xml")
     assert result.records[0].arxiv_id is None
     assert result.warnings[0].startswith("Listing 'x.xml' line 1: 'http://arxiv.org/abs/not-an-id' is not an arXiv id;")
+
+
+def test_atom_dates_are_publication_dates_never_listing_days():
+    result = read_fixture("arxiv_atom.xml")
+    assert [r.listed for r in result.records] == [None, None]
+    assert all(r.published for r in result.records)

@@ -278,3 +278,19 @@ def test_line_numbers_of_a_large_response_take_linear_time():
     result = read_listing(json.dumps(items, indent=2), "x.json")
     assert len(result.records) == 16000 and result.records[-1].origin.line == 16000 * 6 - 4
     assert time.perf_counter() - start < 5
+
+
+def test_the_item_publishedAt_is_the_listing_day_and_the_paper_publishedAt_the_publication_date():
+    text = r"""[
+{"paper": {"title": "Listed", "summary": "A.", "publishedAt": "2024-04-22T17:42:00.000Z",
+  "authors": [{"name": "J{\\\"o}rg M{\\\"u}ller"}, {"name": "  Ada\nLovelace "}]},
+ "publishedAt": "2024-04-24T00:12:00.000Z"},
+{"title": "Bare paper object", "summary": "B.", "publishedAt": "2024-05-01T00:00:00.000Z"}
+]"""
+    result = read_listing(text, "x.json")
+    assert [(r.title, r.published, r.listed, r.authors) for r in result.records] == [
+        ("Listed", dt.date(2024, 4, 22), dt.date(2024, 4, 24), ("Jörg Müller", "Ada Lovelace")),
+        # A paper object on its own has no listing day: its publishedAt is the paper's.
+        ("Bare paper object", dt.date(2024, 5, 1), None, ()),
+    ]
+    assert result.warnings == []

@@ -163,3 +163,15 @@ def test_a_url_with_a_control_character_is_no_link():
         "Listing 'x.jsonl' line 1: `url` 'https://example.org/ [31m' is not an http(s) URL; it is left "
         "out. Check the link against the original."
     ]
+
+
+def test_jsonl_dates_are_publication_dates_and_names_are_kept_readable():
+    text = (
+        '{"title": "Named", "abstract": "A.", "published": "2024-01-02", "authors": ["M{\\\\\\"u}ller, J.", "Ada"]}\n'
+        '{"title": "Counted", "abstract": "B.", "authors": 3}\n'
+    )
+    result = read_listing(text, "x.jsonl")
+    assert [(r.title, r.published, r.listed, r.authors, r.authors_count) for r in result.records] == [
+        ("Named", dt.date(2024, 1, 2), None, ("Müller, J.", "Ada"), 2),
+        ("Counted", None, None, (), 3),
+    ]
