@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 100
+# An entry names at most this many authors, then says how many more: a
+# physics collaboration lists thousands, and every feed entry would carry them.
+MAX_AUTHORS = 50
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,10 @@ def atom_feed(
         _text(entry, "updated", build_time([item.date]) if item.date else updated)
         if item.date:
             _text(entry, "published", f"{item.date.isoformat()}T00:00:00Z")
-        for name in item.authors or (author,):
+        names = list(item.authors[:MAX_AUTHORS]) or [author]
+        if len(item.authors) > MAX_AUTHORS:
+            names.append(f"and {len(item.authors) - MAX_AUTHORS:,} more")
+        for name in names:
             _text(ET.SubElement(entry, f"{{{ATOM}}}author"), "name", name)
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=item.href)
         if item.code:

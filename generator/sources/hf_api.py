@@ -5,7 +5,8 @@ arXiv id), ``title``, ``summary`` (hard-wrapped), ``authors`` (objects with
 ``name``), ``publishedAt``, ``upvotes`` and optionally ``githubRepo`` and
 ``projectPage``. The item's own ``publishedAt`` is the day Daily Papers
 listed the paper (``listed``); the paper's is its publication date
-(``published``). The item's own ``title`` repeats the paper's and is
+(``published``); a paper object on its own gives its listing day as
+``submittedOnDailyAt``. The item's own ``title`` repeats the paper's and is
 ignored: the ``paper`` object is authoritative. Author names are kept.
 
 Shapes other API calls and careful users give are read too: items that are
@@ -15,6 +16,7 @@ paper objects themselves (no ``paper`` wrapper), an object holding the list
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from ..enrich.text import clean_text
@@ -163,6 +165,15 @@ def _skip(text: str, index: int) -> int:
     return index
 
 
+def _listed(
+    item: dict[str, object], paper: dict[str, object], prefix: str, origin: Origin, warnings: list[str]
+) -> dt.date | None:
+    """Return the day Daily Papers listed the paper: the item's own publishedAt, else the paper's submittedOnDailyAt."""
+    if prefix and item.get("publishedAt") is not None:
+        return parse_iso_date(item.get("publishedAt"), origin, "`publishedAt`", warnings)
+    return parse_iso_date(paper.get("submittedOnDailyAt"), origin, f"`{prefix}submittedOnDailyAt`", warnings)
+
+
 def _read_item(result: ListingResult, item: object, origin: Origin) -> None:
     if not isinstance(item, dict):
         result.rejected.append(
@@ -217,8 +228,7 @@ def _read_item(result: ListingResult, item: object, origin: Origin) -> None:
         abstract if isinstance(abstract, str) else "",
         require_abstract=False,
         published=parse_iso_date(paper.get("publishedAt"), origin, f"`{prefix}publishedAt`", warnings),
-        # The item's own publishedAt is the day Daily Papers listed the paper.
-        listed=parse_iso_date(item.get("publishedAt"), origin, "`publishedAt`", warnings) if prefix else None,
+        listed=_listed(item, paper, prefix, origin, warnings),
         authors_count=authors_count,
         authors=names,
         upvotes=parse_count(paper.get("upvotes"), origin, f"`{prefix}upvotes`", warnings),

@@ -63,6 +63,9 @@ def test_feeds_credit_the_authors_carry_the_note_and_list_the_picks_newest_first
     for entry in (everything["old-pick"], picks.entries[1]):
         assert "<p>Curator's note: Read &lt;this&gt; &amp; that.</p>" in entry.content[0].value
     assert "Curator's note" not in everything["plain"].content[0].value
+    crowd = FeedEntry("crowd", "Crowd", "A.", "../a/#crowd", None, None, (), tuple(f"Author {n}" for n in range(1234)))
+    names = [a.name for a in feedparser.parse(atom_feed("x", "X", "", "x.xml", "../", [crowd])).entries[0].authors]
+    assert len(names) == 51 and names[-1] == "and 1,184 more" and names[0] == "Author 0"
     # The newest listing is a listing day, never a later publication date.
     assert newest_listing(papers) == dt.date(2024, 5, 9)
 

@@ -285,12 +285,14 @@ def test_the_item_publishedAt_is_the_listing_day_and_the_paper_publishedAt_the_p
 {"paper": {"title": "Listed", "summary": "A.", "publishedAt": "2024-04-22T17:42:00.000Z",
   "authors": [{"name": "J{\\\"o}rg M{\\\"u}ller"}, {"name": "  Ada\nLovelace "}]},
  "publishedAt": "2024-04-24T00:12:00.000Z"},
-{"title": "Bare paper object", "summary": "B.", "publishedAt": "2024-05-01T00:00:00.000Z"}
+{"title": "Bare paper object", "summary": "B.", "publishedAt": "2024-05-01T00:00:00.000Z"},
+{"title": "Submitted", "summary": "C.", "publishedAt": "2024-05-01T00:00:00.000Z", "submittedOnDailyAt": "2024-05-03T08:00:00.000Z"}
 ]"""
     result = read_listing(text, "x.json")
     assert [(r.title, r.published, r.listed, r.authors) for r in result.records] == [
         ("Listed", dt.date(2024, 4, 22), dt.date(2024, 4, 24), ("Jörg Müller", "Ada Lovelace")),
         # A paper object on its own has no listing day: its publishedAt is the paper's.
         ("Bare paper object", dt.date(2024, 5, 1), None, ()),
+        ("Submitted", dt.date(2024, 5, 1), dt.date(2024, 5, 3), ()),
     ]
     assert result.warnings == []

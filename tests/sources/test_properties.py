@@ -482,7 +482,7 @@ def covered(text: str, result: ListingResult) -> list[tuple[int, str]]:
     rejected = {rejection.origin.line for rejection in result.rejected}
     read = " | ".join(f"{record.title} | {record.abstract}" for record in result.records)
     missing = []
-    previous_line = previous_block = 0
+    previous_line = previous_block = previous_text = 0
     block_start, blank_before = 0, True
     for number, line in enumerate(text.split("\n"), 1):
         stripped = line.strip()
@@ -496,10 +496,13 @@ def covered(text: str, result: ListingResult) -> list[tuple[int, str]]:
         if stripped.startswith("Subscribe"):
             texts += [clean_text(stripped.removeprefix("Subscribe")), readable_text(stripped.removeprefix("Subscribe"))]
         header = stripped.lower() in {h.lower() for h in HEADERS}
-        found = any(t in read for t in texts) or {number, previous_line, block_start, previous_block} & rejected
+        # A header line between a title and its abstract (a page pasted in) pairs them across it.
+        found = any(t in read for t in texts) or {number, previous_line, previous_text, block_start, previous_block} & rejected
         if not (header or METADATA.fullmatch(stripped) or found):
             missing.append((number, stripped))
         previous_line = number
+        if not header:
+            previous_text = number
     return missing
 
 
