@@ -135,8 +135,12 @@ def _script(match: re.Match[str]) -> str:
     return ("_" if match["mark"] == "_" else "^") + shown.replace("\\", "")
 
 
+# Abstracts repeat the same few spans ("\\%", "$\\times$", "$O(n)$"): each is parsed once.
+@functools.lru_cache(maxsize=8192)
 def _convert(latex: str, written: str) -> str:
     """Return pylatexenc's text for a span, or the span as written when pylatexenc cannot read it."""
+    if len(latex) == 2 and latex[0] == "\\" and latex[1] in "%&#_$":
+        return latex[1]
     try:
         text = _converter().latex_to_text(latex)
     except Exception:  # noqa: BLE001 - broken LaTeX in scraped text stays as it was written

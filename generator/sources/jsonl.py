@@ -17,6 +17,7 @@ from .common import (
     ListingResult,
     add_record,
     guard,
+    has_open_string,
     kind_of,
     load_json,
     open_brackets,
@@ -62,6 +63,9 @@ def _spread(lines: list[str], problem: str | None) -> bool:
     if problem is None:
         return len(written) > 1
     if problem != _TOO_DEEP:
+        return False
+    # Too deep to parse, and no one value either when a line leaves a string open.
+    if any(has_open_string(line) for line in written):
         return False
     # Too deep to parse: one value when every line but the last leaves brackets open.
     depth = 0

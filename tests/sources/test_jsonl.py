@@ -175,3 +175,15 @@ def test_jsonl_dates_are_publication_dates_and_names_are_kept_readable():
         ("Named", dt.date(2024, 1, 2), None, ("Müller, J.", "Ada"), 2),
         ("Counted", None, None, (), 3),
     ]
+
+
+def test_a_too_deep_line_between_broken_lines_is_not_read_as_one_pretty_printed_object():
+    # Found by test_properties: the brackets balanced over the three lines, so
+    # the file was taken for one object nested too deeply and rejected whole.
+    deep = '{"title": "A Real Title", "arxiv_id": ' + "[" * 101 + "]" * 101 + "}"
+    result = read_listing('{"title": "unclosed\n' + deep + '\n{"a": 1}}\n', "x.jsonl")
+    assert [(r.origin.line, r.reason.split(";")[0]) for r in result.rejected] == [
+        (1, "the line is not valid JSON (Unterminated string starting at column 11)"),
+        (2, "the line is not valid JSON (nested too deeply)"),
+        (3, "the line is not valid JSON (Extra data at column 9)"),
+    ]
