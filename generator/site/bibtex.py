@@ -50,6 +50,11 @@ def digest_bib(papers: Iterable[Paper]) -> str:
     return "\n".join(text for _, text in entries)
 
 
+def bibtex_by_paper(papers: Iterable[Paper]) -> dict[str, str]:
+    """Return each paper's entry (as digest.bib has it) by paper id: what an entry's "Cite" shows."""
+    return {paper.id: bib_entry(paper, key) for paper, key in bib_keys(papers)}
+
+
 def bib_entries(papers: Iterable[Paper]) -> Iterator[tuple[str, str]]:
     """Yield (key, entry text) for each paper."""
     for paper, key in bib_keys(papers):

@@ -8,7 +8,7 @@ import bibtexparser
 from pylatexenc.latex2text import LatexNodes2Text
 
 from generator.models import Paper
-from generator.site.bibtex import bib_keys, digest_bib
+from generator.site.bibtex import bib_keys, bibtex_by_paper, digest_bib
 
 HOSTILE = "Braces {x} and }{, 100% @home & $5 #1 a_b ~c ^d \\emph{no} \\"
 
@@ -88,3 +88,10 @@ def test_keys_are_unique_and_stable_as_the_digest_grows():
              paper("x3", "Visionb", authors=("Smith",), published=dt.date(2024, 1, 3))]
     assert sorted(k for _, k in bib_keys(clash)) == ["smith2024vision", "smith2024visionb", "smith2024visionc"]
     assert digest_bib(list(reversed(same))) == digest_bib(same)
+
+
+def test_each_papers_cite_text_is_its_entry_in_digest_bib():
+    by_id = bibtex_by_paper(PAPERS)
+    assert sorted(by_id) == sorted(p.id for p in PAPERS)
+    assert "\n".join(sorted(by_id.values(), key=lambda text: text.split(",", 1)[0])) == digest_bib(PAPERS)
+    assert by_id["pi0"].startswith("@misc{black2024pi0,\n")
