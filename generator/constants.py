@@ -10,6 +10,9 @@ NEW_PAGE = "new.md"
 CHART_FILE = "chart.svg"
 FEED_FOLDER = "feeds"
 ALL_FEED = f"{FEED_FOLDER}/all.xml"
+PICKS_FEED = f"{FEED_FOLDER}/picks.xml"
+# The digest's BibTeX file, at the root of the built site.
+DIGEST_BIB = "digest.bib"
 # The digest's data file, at the root of the built site.
 PAPERS_JSON = "papers.json"
 # Where the home page wants the generated overview.

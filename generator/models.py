@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 LINK_KINDS = ("code", "data", "model", "demo", "project", "package", "other")
@@ -29,10 +30,13 @@ class Record:
     published: dt.date | None = None
     authors_count: int | None = None
     upvotes: int | None = None
+    # The day a listing showed the paper (a Daily Papers day), never its publication date.
     listed: dt.date | None = None
     arxiv_id: str | None = None
     # URLs a source gives as metadata (an API's githubRepo, projectPage).
     urls: tuple[str, ...] = ()
+    # Author names as the source gives them, cleaned; () when it gives none.
+    authors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,13 @@ class Paper:
     mentions: tuple[str, ...] = field(default=(), compare=False)
     topics: tuple[str, ...] = field(default=(), compare=False)
     related: tuple[str, ...] = field(default=(), compare=False)
+    authors: tuple[str, ...] = field(default=(), compare=False)
+    paper_url: str | None = field(default=None, compare=False)
+    """The paper's own page: its arXiv abstract page, else a paper site's link (DOI, OpenReview...)."""
+    note: str = field(default="", compare=False)
+    """The curator's note on the paper (plain text, from an override)."""
+    pick: bool = field(default=False, compare=False)
+    """Whether the curator picked the paper (an override's `pick: true`)."""
 
     @property
     def primary_topic(self) -> str | None:
@@ -115,3 +126,14 @@ class Paper:
     def has_code(self) -> bool:
         """Whether the paper links code (it is on the Papers with code page)."""
         return any(link.kind == "code" for link in self.links)
+
+
+def newest_listing(papers: Iterable[Paper]) -> dt.date | None:
+    """Return the newest day a listing showed any of the papers (a listing day, never a publication date), or None."""
+    return max((paper.listed for paper in papers if paper.listed), default=None)
+
+
+def curator_picks(papers: Iterable[Paper]) -> list[Paper]:
+    """Return the papers the curator picked, newest first (by arrival in the digest), then by id."""
+    picked = [paper for paper in papers if paper.pick]
+    return sorted(picked, key=lambda p: (-(p.arrival_date.toordinal() if p.arrival_date else 0), p.id))

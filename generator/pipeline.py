@@ -21,10 +21,11 @@ from dataclasses import dataclass, field, replace
 import jinja2
 
 from .config import DigestConfig, Topic
+from .constants import DIGEST_BIB
 from .enrich.dedup import merge_records
-from .enrich.links import paper_links
+from .enrich.links import paper_links, paper_page
 from .enrich.mentions import find_mentions
-from .enrich.overrides import apply_overrides
+from .enrich.overrides import apply_overrides, correct_papers
 from .enrich.related import relate
 from .enrich.topics import Assignment, Match, classify
 from .executor import Executor, choose_executor, split, without_cyclic_gc
@@ -33,14 +34,15 @@ from .output import OutputError, OutputFolder, WriteResult, output_root
 from .report import Report
 from .site.paging import newest_first, page_papers
 from .site.render import (
+    Job,
     make_environment,
-    render_files,
     render_jobs,
     render_overview,
     render_site_pages,
     render_topic_pages,
     run_jobs,
 )
+from .site.bibtex import digest_bib
 from .site.search_index import SearchPage, SearchPaper, build_search_index, search_entries
 from .site.views import Site, SiteViews, build_views, pages_showing
 from .sources import ListingResult, SourceFile, load_sources, read_file
@@ -173,7 +175,7 @@ def gather(
     on_step("read")
     records, rejected, warnings, records_read = read_records(sources, cache)
     on_step("merge")
-    papers = merge_records(records)
+    papers = correct_papers(merge_records(records), config)
     executor = executor if executor is not None else choose_executor(len(papers))
     on_step("links")
     links = dict(zip((paper.id for paper in papers), cache.paper_links(papers, executor)))
@@ -190,6 +192,7 @@ def gather(
         replace(
             paper,
             links=links[paper.id],
+            paper_url=paper_page(paper.arxiv_id, links[paper.id]),
             topics=assignments[paper.id].topics,
             mentions=tuple(target for target in mentions.get(paper.id, ()) if target in kept),
         )
@@ -242,6 +245,23 @@ def lay_out(corpus: Corpus, papers: list[Paper], use_directory_urls: bool, chang
     return Layout(report, site, build_views(site, shown), make_environment([config.root / "templates"]), shown)
 
 
+def _jobs(layout: Layout) -> dict[str, Job]:
+    """Return the jobs that make every generated file: the site's (see render_jobs) and digest.bib."""
+    papers = layout.site.papers
+    return {
+        **render_jobs(layout.environment, layout.site, layout.views),
+        DIGEST_BIB: lambda: {DIGEST_BIB: digest_bib(papers)},
+    }
+
+
+def _render_files(layout: Layout, executor: Executor) -> dict[str, str]:
+    """Return every generated file, keyed by path relative to the output folder."""
+    files: dict[str, str] = {}
+    for run in run_jobs(_jobs(layout), executor, lambda run: run).values():
+        files.update(run)
+    return files
+
+
 @without_cyclic_gc
 def build_digest(
     config: DigestConfig,
@@ -264,7 +284,7 @@ def build_digest(
     site, views, environment = layout.site, layout.views, layout.environment
     digest = Digest(
         config, papers, site.matches, layout.report,
-        render_files(environment, site, views, corpus.executor), render_overview(environment, site, views),
+        _render_files(layout, corpus.executor), render_overview(environment, site, views),
         page_of=site.paging.page_of, use_directory_urls=use_directory_urls,
     )
     digest.search_pages, digest.search_papers = search_entries(site, views)
@@ -413,7 +433,7 @@ def generate(
             clear = {path: text for path, text in files.items() if path not in collisions}
             return folder.write_unchecked(clear), list(files), collisions
 
-        runs = run_jobs(render_jobs(layout.environment, layout.site, layout.views), corpus.executor, write).values()
+        runs = run_jobs(_jobs(layout), corpus.executor, write).values()
         collisions = sorted(path for _, _, found in runs for path in found)
         if collisions:
             raise OutputError(folder.collision_message(collisions))

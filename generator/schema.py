@@ -45,6 +45,10 @@ OVERRIDE_KEYS: Schema = {
     "primary": (str, False, "the topic where the full entry lives"),
     "hide": (str, False, "leave the paper out of the site, for this reason"),
     "title": (str, False, "the title to show instead of the scraped one"),
+    "note": (str, False, "the curator's note, plain text shown on the entry and in its feed entries"),
+    "pick": (bool, False, "true lists the paper under the curator's picks (home page, feeds/picks.xml)"),
+    "arxiv": ((str, float), False, "the paper's arXiv id (2404.14469), correcting or adding it"),
+    "published": (str, False, "the publication date, YYYY-MM-DD, correcting or adding it"),
 }
 TOPIC_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 # A folder name in a URL and on any file system; dot-led ones MkDocs leaves out.
@@ -62,9 +66,11 @@ RESERVED_SITE_NAMES = {
     "sitemap.xml.gz": "the compressed sitemap has that name",
     "index.html": "the home page has that name",
 }
-# Generated pages that share the topic pages' folder.
+# Generated pages that share the topic pages' folder, and the feeds that share
+# the topic feeds' folder (feeds/<topic id>.xml): a topic of that id would replace one.
 RESERVED_TOPIC_IDS = frozenset(
     {UNSORTED_ID, WITH_CODE_PAGE.removesuffix(".md"), PAPERS_JSON.removesuffix(".json"), "index", NEW_PAGE.removesuffix(".md")}
+    | {"all", "picks"}
 )
 
 
@@ -78,17 +84,25 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
     mapping.key_lines = {
         str(key.value): key.start_mark.line + 1 for key, _ in node.value
     }
+    # As written: `arxiv: 2401.10000` reads as the number 2401.1.
+    mapping.scalars = {
+        str(key.value): value.value for key, value in node.value if isinstance(value, yaml.ScalarNode)
+    }
     return mapping
 
 
 class _Mapping(dict):  # type: ignore[type-arg]
     line: int = 0
     key_lines: dict[str, int] = {}
+    scalars: dict[str, str] = {}
 
 
 _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
 )
+# Dates stay text, checked where a key wants one: YAML would make `2024-05-01`
+# a date (no key wants one) and raise a bare ValueError for `2024-13-01`.
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
 def read_yaml(text: str) -> Any:
@@ -101,6 +115,11 @@ def line_of(mapping: Any, key: str | None = None) -> int:
     if key is not None and isinstance(mapping, _Mapping) and key in mapping.key_lines:
         return mapping.key_lines[key]
     return getattr(mapping, "line", 0)
+
+
+def scalar_text(mapping: Any, key: str) -> str | None:
+    """Return a key's value exactly as digest.yml writes it (for a scalar read by read_yaml), else None."""
+    return getattr(mapping, "scalars", {}).get(key)
 
 
 def check_keys(

@@ -13,7 +13,7 @@ from .conftest import copy_project, run_digest
 
 REQUIRED_KEYS = {
     "id", "title", "abstract", "published", "authors_count", "upvotes", "topics",
-    "links", "url", "related", "mentions", "sources",
+    "links", "url", "related", "mentions", "sources", "authors", "paper_url", "note", "pick",
 }
 
 
@@ -47,6 +47,24 @@ def test_papers_json_follows_the_contract(bundled: Path):
         assert all(link["url"].startswith(("http://", "https://")) for link in paper["links"])
         assert set(paper["related"]) | set(paper["mentions"]) <= set(ids)
         assert paper["sources"] and all(re.fullmatch(r".+:\d+", s) for s in paper["sources"])
+
+
+def test_digest_bib_is_at_the_site_root_with_one_entry_per_paper(bundled: Path):
+    import bibtexparser
+
+    papers = json.loads((bundled / "site" / "papers.json").read_text(encoding="utf-8"))
+    library = bibtexparser.parse_string((bundled / "site" / "digest.bib").read_text(encoding="utf-8"))
+    assert library.failed_blocks == [] and len(library.entries) == len(papers) == 393
+    keys = [entry.key for entry in library.entries]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    titles = sorted(entry.fields_dict["title"].value for entry in library.entries)
+    assert len(set(titles)) == len(papers)
+    manifest = json.loads((bundled / "docs" / "digest" / ".topic-digest.json").read_text(encoding="utf-8"))
+    assert "digest.bib" in manifest["files"] and "feeds/picks.xml" in manifest["files"]
+    # The bundled digest.yml picks two papers and says why.
+    picked = [paper for paper in papers if paper["pick"]]
+    assert len(picked) == 2 and all(paper["note"] for paper in picked)
+    assert all(isinstance(paper["authors"], list) and "paper_url" in paper for paper in papers)
 
 
 def test_every_paper_url_resolves_to_an_anchor(bundled: Path):

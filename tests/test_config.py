@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from pathlib import Path
 
 import pytest
@@ -206,11 +208,11 @@ def test_a_topic_no_paper_can_reach_is_an_error_naming_it(tree):
         "    title: Child\n"
         "    parent: group\n"
         "    regex: 'child\\w+'\n"
-        "  - id: picks\n"
+        "  - id: favourites\n"
         "    title: Filled by overrides\n"
         "overrides:\n"
         "  - paper: some-paper\n"
-        "    add: [picks]\n"
+        "    add: [favourites]\n"
     )
     assert problems(tree, text) == [
         "digest.yml line 3: topic 'empty' has no `match` phrases, no `regex` and no sub-topics, so its page "
@@ -246,3 +248,55 @@ def test_an_empty_title_is_an_error(tree):
     assert problems(tree, "title: '  '\n") == [
         "digest.yml line 1: `title` is empty. Give the digest its name, such as `title: Our Lab's Reading List`."
     ]
+
+
+def test_override_note_pick_and_corrections_are_read_and_checked_with_lines(tree):
+    good = (
+        "title: T\n"
+        "overrides:\n"
+        "  - paper: a\n"
+        "    arxiv: 2401.10000\n"  # YAML would read the number 2401.1
+        "    published: 2024-05-01\n"
+        "    pick: true\n"
+        "    note: 'Read this <first> & fast.'\n"
+        "  - paper: b\n"
+        "    arxiv: 'arXiv:hep-th/9901001v2'\n"
+    )
+    root = tree({"digest.yml": good})
+    first, second = load_config(root / "digest.yml").overrides
+    assert (first.arxiv, first.published, first.pick, first.note) == (
+        "2401.10000", dt.date(2024, 5, 1), True, "Read this <first> & fast."
+    )
+    assert (second.arxiv, second.published, second.pick, second.note) == ("hep-th/9901001", None, None, None)
+    bad = (
+        "title: T\n"
+        "overrides:\n"
+        "  - paper: a\n"
+        "    arxiv: nope\n"
+        "    published: 2024-13-01\n"
+        "    note: ''\n"
+        "  - paper: b\n"
+        "    pick: 'yes please'\n"
+        "    published: 5 May 2024\n"
+    )
+    assert problems(tree, bad) == [
+        "digest.yml line 4: override for 'a' has `arxiv: nope`, which is not an arXiv id; write it like "
+        "'2404.14469' (or 'hep-th/9901001').",
+        "digest.yml line 5: override for 'a' has `published: 2024-13-01`, which is not a real date; write it "
+        "as YYYY-MM-DD, like 2024-05-01.",
+        "digest.yml line 6: override for 'a' has an empty `note`; give the note to show on the entry, or remove the key.",
+        "digest.yml line 8: `pick` in override 'b' must be true/false, not text.",
+    ]
+
+
+def test_an_impossible_date_anywhere_is_a_message_not_a_traceback(tree):
+    # YAML reads 2024-13-01 as a date and raised a bare ValueError.
+    assert problems(tree, "title: T\nrelated: 2024-13-01\n") == [
+        "digest.yml line 2: `related` in top level must be a whole number, not text."
+    ]
+
+
+def test_topics_cannot_take_the_names_of_the_digest_feeds(tree):
+    for topic_id in ("all", "picks"):
+        found = problems(tree, f"title: T\ntopics:\n  - id: {topic_id}\n    title: X\n    match: [x]\n")
+        assert found == [f"digest.yml line 3: topic id '{topic_id}' is reserved for a generated page. Choose another id."]

@@ -55,6 +55,7 @@ def _merge(group: list[Record], key: str) -> tuple[str, dict[str, Any]]:
             "key": key, "title": only.title, "abstract": only.abstract, "origins": (only.origin,),
             "published": only.published, "authors_count": only.authors_count, "upvotes": only.upvotes,
             "listed": only.listed, "arxiv_id": only.arxiv_id, "urls": tuple(dict.fromkeys(only.urls)),
+            "authors": only.authors,
         }  # fmt: skip
     group = sorted(group, key=lambda r: (r.origin.file, r.origin.line))
     first = group[0]
@@ -62,13 +63,17 @@ def _merge(group: list[Record], key: str) -> tuple[str, dict[str, Any]]:
     title = next(
         (r.title for r in group if unicodedata.normalize("NFKC", r.title) == r.title), first.title
     )
+    # The longest list of names (the first of equal ones) is the most complete.
+    authors = max((r.authors for r in group), key=len)
+    count = _largest(r.authors_count for r in group)
     fields = dict(
         key=key,
         title=title,
         abstract=max((r.abstract for r in group), key=len),
         origins=tuple(r.origin for r in group),
         published=_first(r.published for r in group),
-        authors_count=_largest(r.authors_count for r in group),
+        authors_count=max(count, len(authors)) if count is not None else (len(authors) or None),
+        authors=authors,
         upvotes=_largest(r.upvotes for r in group),
         listed=min((r.listed for r in group if r.listed), default=None),
         arxiv_id=_first(r.arxiv_id for r in group),

@@ -36,6 +36,36 @@ REFERENCE_HOSTS: frozenset[str] = frozenset({
     "arxiv.org", "doi.org", "dx.doi.org", "openreview.net", "aclanthology.org",
 })
 
+# A paper's own page on a paper site: host -> the first path segments (any
+# of them) its paper pages start with, or () for any path. A link to one of
+# these is the paper's page when it has no arXiv id (see links.paper_page).
+PAPER_HOSTS: dict[str, tuple[str, ...]] = {
+    "arxiv.org": ("abs", "pdf"),
+    "doi.org": (),
+    "dx.doi.org": (),
+    "openreview.net": ("forum", "pdf"),
+    "aclanthology.org": (),
+    "proceedings.neurips.cc": ("paper", "paper_files"),
+    "papers.nips.cc": ("paper", "paper_files"),
+    "proceedings.mlr.press": (),
+    "openaccess.thecvf.com": ("content", "content_cvpr_2013", "content_iccv_2013"),
+    "jmlr.org": ("papers",),
+    "ojs.aaai.org": ("index.php",),
+    "www.ijcai.org": ("proceedings",),
+    "ijcai.org": ("proceedings",),
+    "dl.acm.org": ("doi",),
+    "ieeexplore.ieee.org": ("document", "abstract"),
+    "link.springer.com": ("article", "chapter"),
+    "www.nature.com": ("articles",),
+    "www.science.org": ("doi",),
+    "www.biorxiv.org": ("content",),
+    "www.medrxiv.org": ("content",),
+    "www.semanticscholar.org": ("paper",),
+}
+# DOI prefixes of data and software archives: a DOI there names a data set
+# or a code release (Zenodo, figshare, Dryad), not the paper.
+DATA_DOI_PREFIXES: tuple[str, ...] = ("10.5281/", "10.6084/", "10.5061/")
+
 # Static-site hosts: always served over https, always a project page.
 PAGE_HOST_SUFFIXES: tuple[str, ...] = (".github.io", ".gitlab.io")
 
@@ -89,6 +119,7 @@ def is_known(host: str) -> bool:
         or host in HF_HOSTS
         or host in PACKAGE_HOSTS
         or host in REFERENCE_HOSTS
+        or host in PAPER_HOSTS
         or host.endswith(PAGE_HOST_SUFFIXES)
     )
 

@@ -8,6 +8,8 @@ the link a code host's or Hugging Face's URL gives is worked out there too.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from urllib.parse import quote, urlencode, urlsplit
 
 from ..models import LINK_KINDS, Link
 from .link_hosts import (
@@ -16,7 +18,9 @@ from .link_hosts import (
     HF_HOSTS,
     HF_PAGES,
     PACKAGE_HOSTS,
+    DATA_DOI_PREFIXES,
     PAGE_HOST_SUFFIXES,
+    PAPER_HOSTS,
     REFERENCE_HOSTS,
     REPO_ROUTES,
     SCHEMELESS_TLDS,
@@ -315,8 +319,9 @@ def _canonical_link(scheme: str, host: str, port: str, rest: str) -> Link | None
         if len(parts) >= 2 and parts[0] == prefix:
             return Link(f"{base}/{prefix}/{parts[1]}", "package", label)
     url = base + path.rstrip("/") + query
-    if host in REFERENCE_HOSTS or host in PACKAGE_HOSTS:
-        # Labelled as the arXiv link an `arxiv_id` gives, so one paper never shows both names.
+    # A paper site's page is the paper, never a "project page"; arXiv is labelled as the link an
+    # `arxiv_id` gives, so one paper never shows both names.
+    if host in REFERENCE_HOSTS or host in PACKAGE_HOSTS or host in PAPER_HOSTS:
         return Link(url, "other", "arXiv" if host == "arxiv.org" else "Link")
     return Link(url, "project", "Project page")
 
@@ -363,7 +368,48 @@ def paper_links(title: str, abstract: str, urls: tuple[str, ...] = (), arxiv_id:
     _collect(f"{title} {abstract}", found)
     links = _by_kind(found)
     if arxiv_id:
-        arxiv = Link(f"https://arxiv.org/abs/{arxiv_id}", "other", "arXiv")
+        arxiv = Link(arxiv_page(arxiv_id), "other", "arXiv")
         if all(link.url != arxiv.url for link in links):
             links.append(arxiv)
     return links
+
+
+def arxiv_page(arxiv_id: str) -> str:
+    """Return the arXiv abstract page of an arXiv id."""
+    return f"https://arxiv.org/abs/{quote(arxiv_id, safe='/.')}"
+
+
+def hf_paper_page(arxiv_id: str) -> str:
+    """Return the Hugging Face paper page of an arXiv id (Hugging Face pages papers by arXiv id)."""
+    return f"https://huggingface.co/papers/{quote(arxiv_id, safe='/.')}"
+
+
+def arxiv_title_search(title: str) -> str:
+    """Return arXiv's search for papers with this title."""
+    return "https://arxiv.org/search/?" + urlencode({"query": title, "searchtype": "title"})
+
+
+def hf_title_search(title: str) -> str:
+    """Return the Hugging Face papers search for this title."""
+    return "https://huggingface.co/papers?" + urlencode({"q": title})
+
+
+def is_paper_page(url: str) -> bool:
+    """Tell a link to a paper's own page on a paper site (see PAPER_HOSTS) from any other link."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if host not in PAPER_HOSTS:
+        return False
+    path = parts.path.strip("/")
+    if host in ("doi.org", "dx.doi.org"):
+        return "/" in path and not path.startswith(DATA_DOI_PREFIXES)
+    starts = PAPER_HOSTS[host]
+    first = path.split("/", 1)[0]
+    return bool(path) and (not starts or first in starts)
+
+
+def paper_page(arxiv_id: str | None, links: Iterable[Link]) -> str | None:
+    """Return a paper's own page: its arXiv abstract page, else the first paper-site link among its links, else None."""
+    if arxiv_id:
+        return arxiv_page(arxiv_id)
+    return next((link.url for link in links if is_paper_page(link.url)), None)

@@ -6,7 +6,31 @@ from dataclasses import replace
 
 from ..config import DigestConfig, display_path
 from ..models import Paper, Rejection
+from .latex import readable_text
+from .text import clean_text
 from .topics import Assignment
+
+
+def correct_papers(papers: list[Paper], config: DigestConfig) -> list[Paper]:
+    """Return papers with the overrides' corrections and words: `arxiv`, `published`, `note`, `pick`.
+
+    They apply before links are found, so a corrected arXiv id gives the
+    paper its arXiv link and page. Overrides naming no paper are warned
+    about by apply_overrides.
+    """
+    changes: dict[str, dict[str, object]] = {}
+    for override in config.overrides:
+        change = changes.setdefault(override.paper, {})
+        if override.arxiv is not None:
+            change["arxiv_id"] = override.arxiv
+        if override.published is not None:
+            change["published"] = override.published
+        if override.note is not None:
+            # Plain text, cleaned like every input; the site escapes it where it shows it.
+            change["note"] = clean_text(override.note)
+        if override.pick is not None:
+            change["pick"] = override.pick
+    return [replace(paper, **changes[paper.id]) if changes.get(paper.id) else paper for paper in papers]  # type: ignore[arg-type]
 
 
 def apply_overrides(
@@ -26,7 +50,8 @@ def apply_overrides(
             )
             continue
         if override.title:
-            by_id[paper.id] = replace(paper, title=override.title)
+            # A curator's title may spell math in LaTeX too ("$\\pi_0$").
+            by_id[paper.id] = replace(paper, title=readable_text(override.title))
         current = assignments[paper.id]
         topics = [t for t in current.topics if t not in override.remove]
         topics += [t for t in override.add if t not in topics]

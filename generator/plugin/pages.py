@@ -15,7 +15,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..config import display_path, load_config
-from ..constants import ALL_FEED, FEED_FOLDER, OVERVIEW_MARKER, PAPERS_JSON
+from ..constants import ALL_FEED, DIGEST_BIB, FEED_FOLDER, OVERVIEW_MARKER, PAPERS_JSON
 from ..output import check_file_target, folder_in_docs, owned_in_docs
 from ..pipeline import Digest, check_generated, load_digest, output_folder, write_generated
 from ..site.escape import html_attr
@@ -99,8 +99,8 @@ def add_generated(files: Files, config: MkDocsConfig, loaded: Loaded | None) -> 
     for stale in [f for f in files if f.src_uri in ours]:
         files.remove(stale)
     for relative, content in sorted(digest.files.items()):
-        # papers.json belongs at the site root (the contract), not in the pages folder.
-        uri = relative if relative == PAPERS_JSON else f"{folder}/{relative}"
+        # papers.json and digest.bib belong at the site root (the contract), not in the pages folder.
+        uri = relative if relative in (PAPERS_JSON, DIGEST_BIB) else f"{folder}/{relative}"
         if config.site_url and relative.startswith(f"{FEED_FOLDER}/"):
             # Feed readers copy entries out of the site: links must work anywhere.
             content = absolute_links(content, urljoin(config.site_url, uri))

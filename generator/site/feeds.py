@@ -1,4 +1,4 @@
-"""Write Atom feeds: one for the digest, one per topic (str out, deterministic)."""
+"""Write Atom feeds: one for the digest, one per topic, one of the curator's picks (str out, deterministic)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..constants import ALL_FEED, FEED_FOLDER
+from ..constants import ALL_FEED, FEED_FOLDER, PICKS_FEED
 from ..models import Paper
 from .escape import html_text
 from .paging import page_url, topic_page
@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 100
+# An entry names at most this many authors, then says how many more: a
+# physics collaboration lists thousands, and every feed entry would carry them.
+MAX_AUTHORS = 50
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class FeedEntry:
     code: str | None
     date: dt.date | None
     topics: tuple[str, ...]
+    authors: tuple[str, ...] = ()
+    note: str = ""
 
 
 def build_time(dates: list[dt.date]) -> str:
@@ -43,8 +48,15 @@ def build_time(dates: list[dt.date]) -> str:
     return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def atom_feed(feed_id: str, title: str, subtitle: str, self_href: str, page_href: str, entries: list[FeedEntry]) -> str:
-    """Return an Atom document with the newest entries first."""
+def atom_feed(
+    feed_id: str, title: str, subtitle: str, self_href: str, page_href: str, entries: list[FeedEntry],
+    author: str = "topic-digest",
+) -> str:
+    """Return an Atom document with the newest entries first.
+
+    Each entry credits its paper's authors; an entry whose authors are
+    unknown credits ``author`` (the digest's title), as Atom needs one.
+    """
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     _text(feed, "id", f"tag:topic-digest,2026:{feed_id}")
@@ -65,8 +77,11 @@ def atom_feed(feed_id: str, title: str, subtitle: str, self_href: str, page_href
         _text(entry, "updated", build_time([item.date]) if item.date else updated)
         if item.date:
             _text(entry, "published", f"{item.date.isoformat()}T00:00:00Z")
-        author = ET.SubElement(entry, f"{{{ATOM}}}author")
-        _text(author, "name", "topic-digest")
+        names = list(item.authors[:MAX_AUTHORS]) or [author]
+        if len(item.authors) > MAX_AUTHORS:
+            names.append(f"and {len(item.authors) - MAX_AUTHORS:,} more")
+        for name in names:
+            _text(ET.SubElement(entry, f"{{{ATOM}}}author"), "name", name)
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=item.href)
         if item.code:
             ET.SubElement(entry, f"{{{ATOM}}}link", rel="related", href=item.code, title="Code")
@@ -74,6 +89,8 @@ def atom_feed(feed_id: str, title: str, subtitle: str, self_href: str, page_href
             ET.SubElement(entry, f"{{{ATOM}}}category", term=topic)
         _text(entry, "summary", item.abstract)
         body = f"<p>{html_text(item.abstract)}</p>"
+        if item.note:
+            body = f"<p>Curator's note: {html_text(item.note)}</p>\n{body}"
         if item.code:
             body += f'<p>Code: <a href="{html_text(item.code)}">{html_text(item.code)}</a></p>'
         content = _text(entry, "content", body)
@@ -100,6 +117,8 @@ def digest_feeds(site: Site) -> dict[str, str]:
             code=code.url if code else None,
             date=paper.arrival_date,
             topics=paper.topics,
+            authors=paper.authors,
+            note=paper.note,
         )
 
     def page_href(page: str) -> str:
@@ -116,16 +135,22 @@ def digest_feeds(site: Site) -> dict[str, str]:
     for paper in site.papers:
         for topic_id in dict.fromkeys(paper.topics):
             by_topic[topic_id].append(paper)
+    title = site.config.title
     files = {
         ALL_FEED: atom_feed(
-            "all", site.config.title, site.config.description,
-            "all.xml", "../", newest(site.papers),
-        )
+            "all", title, site.config.description,
+            "all.xml", "../", newest(site.papers), title,
+        ),
+        # Empty until the curator picks a paper, and a valid feed all the same.
+        PICKS_FEED: atom_feed(
+            "picks", f"{title}: Curator's picks", "The papers the curator picked, newest first.",
+            "picks.xml", "../", newest([paper for paper in site.papers if paper.pick]), title,
+        ),
     }
     for topic in site.config.topics:
         files[f"{FEED_FOLDER}/{topic.id}.xml"] = atom_feed(
-            topic.id, f"{site.config.title}: {topic.title}", topic.description,
-            f"{topic.id}.xml", page_href(topic_page(topic.id)), newest(by_topic[topic.id]),
+            topic.id, f"{title}: {topic.title}", topic.description,
+            f"{topic.id}.xml", page_href(topic_page(topic.id)), newest(by_topic[topic.id]), title,
         )
     return files
 

@@ -42,7 +42,9 @@ def papers_json(
             f'"related": {_json_list(paper.related)}, "mentions": {_json_list(paper.mentions)}, '
             f'"sources": {_json_list(map(str, paper.origins))}, '
             f'"listed": {_json(paper.listed.isoformat() if paper.listed else None)}, '
-            f'"arxiv_id": {_json(paper.arxiv_id)}, "matched": [{matched}]}}'
+            f'"arxiv_id": {_json(paper.arxiv_id)}, "matched": [{matched}], '
+            f'"authors": {_json_list(paper.authors)}, "paper_url": {_json(paper.paper_url)}, '
+            f'"note": {_json(paper.note)}, "pick": {"true" if paper.pick else "false"}}}'
         )
     return "[\n" + ",\n".join(lines) + "\n]\n"
 
@@ -87,6 +89,10 @@ def papers_json_plain(
             "listed": paper.listed.isoformat() if paper.listed else None,
             "arxiv_id": paper.arxiv_id,
             "matched": [match.as_json() for match in matches.get(paper.id, ())],
+            "authors": list(paper.authors),
+            "paper_url": paper.paper_url,
+            "note": paper.note,
+            "pick": paper.pick,
         }
         for paper in sorted(papers, key=lambda p: p.id)
     ]

@@ -2,7 +2,8 @@
 
 Each ``<entry>`` gives ``<id>`` (``http://arxiv.org/abs/2404.14469v2``),
 ``<title>`` and ``<summary>`` (both may be wrapped over lines),
-``<published>`` and one ``<author>`` per author. Atom feeds from elsewhere
+``<published>`` (the publication date: a feed has no listing day) and one
+``<author>`` per author, whose ``<name>`` is kept. Atom feeds from elsewhere
 are read the same way: an ``<id>`` that is not an arXiv one is no arXiv id
 (the entry's alternate ``<link>`` is kept instead), a ``<content>`` stands in
 for a missing ``<summary>``, and ``type="html"`` text loses its tags.
@@ -21,7 +22,7 @@ from xml.parsers import expat
 
 from ..enrich.text import clean_text
 from ..models import Origin, Rejection
-from .common import ListingResult, add_record, guard, line_at, parse_arxiv_id, parse_iso_date
+from .common import ListingResult, add_record, guard, line_at, parse_arxiv_id, parse_iso_date, readable_text
 
 LAYOUT = "arxiv-atom"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -176,9 +177,16 @@ def _read_entry(result: ListingResult, entry: ET.Element, origin: Origin) -> Non
         require_abstract=False,
         published=parse_iso_date(_text(entry, "published"), origin, "<published>", warnings),
         authors_count=len(entry.findall(f"{ATOM}author")) or None,
+        authors=_authors(entry),
         arxiv_id=_arxiv_id(entry_id, origin, warnings),
         urls=_page(entry, entry_id),
     )
+
+
+def _authors(entry: ET.Element) -> tuple[str, ...]:
+    """Return the names of an entry's <author>s, in order (authors with no <name> are counted, not named)."""
+    names = (readable_text(_text(author, "name") or "") for author in entry.findall(f"{ATOM}author"))
+    return tuple(name for name in names if name)
 
 
 def _arxiv_id(entry_id: str | None, origin: Origin, warnings: list[str]) -> str | None:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..enrich.latex import readable_text
 from ..enrich.text import clean_text
 from ..models import Origin, Record, Rejection
 
@@ -39,6 +40,7 @@ _MAX_JSON_DIGITS = 100
 MAX_JSON_DEPTH = 100
 # A JSON string never spans lines, and a broken one ends at its line's end.
 _JSON_STRING = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"?')
+_CLOSED_JSON_STRING = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 BUG = "this is a bug in topic-digest: please report it with the listing"
 # What to do with a file that is no listing.
@@ -114,6 +116,11 @@ def open_brackets(text: str) -> int:
     """Return how many of JSON text's brackets are left open at its end (strings left out)."""
     brackets = _brackets(text)
     return brackets.count("[") + brackets.count("{") - brackets.count("]") - brackets.count("}")
+
+
+def has_open_string(line: str) -> bool:
+    """Tell a line of JSON with a string left open at its end: no valid JSON value spans lines inside a string."""
+    return any(not _CLOSED_JSON_STRING.fullmatch(match.group(0)) for match in _JSON_STRING.finditer(line))
 
 
 def _brackets(text: str) -> str:
@@ -206,8 +213,9 @@ def add_record(
 
     Text layouts require an abstract: a title alone there is a truncated copy.
     Structured listings (JSON, Atom) may list a paper with no abstract.
+    LaTeX in the title and abstract becomes readable text (see enrich.latex).
     """
-    title, abstract = clean_text(title), clean_text(abstract)
+    title, abstract = readable_text(title), readable_text(abstract)
     if not title:
         result.rejected.append(Rejection(origin, "the title is empty"))
     elif not abstract and require_abstract:
@@ -218,6 +226,34 @@ def add_record(
 
 # What every message about an ISO date ends with: the form to write.
 ISO_FORM = ": write it as YYYY-MM-DD (2024-05-07) or an ISO time (2024-05-07T10:00:00Z)."
+
+
+def parse_authors(
+    value: object, origin: Origin, where: str, warnings: list[str]
+) -> tuple[tuple[str, ...], int | None]:
+    """Return the author names of a list of names (or of objects with a `name`) and their count.
+
+    A count stays a count (no names). Entries that give no name are counted
+    but not named, with a warning when others are named; the count is always
+    the list's length.
+    """
+    if isinstance(value, list):
+        names: list[str] = []
+        unnamed = 0
+        for item in value:
+            name = item.get("name") if isinstance(item, dict) else item
+            name = readable_text(name) if isinstance(name, str) else ""
+            if name:
+                names.append(name)
+            else:
+                unnamed += 1
+        if unnamed and names:
+            warnings.append(
+                f"Listing '{origin.file}' line {origin.line}: {unnamed} of the {len(value)} entries of {where} "
+                "give no name; the paper is kept with the names it has. Check the authors against the original."
+            )
+        return tuple(names), (len(value) or None)
+    return (), parse_count(value, origin, where, warnings, expected="a list of names or a count")
 
 
 def parse_iso_date(

@@ -3,8 +3,11 @@
 The file is a JSON list; each item holds a ``paper`` object with ``id`` (an
 arXiv id), ``title``, ``summary`` (hard-wrapped), ``authors`` (objects with
 ``name``), ``publishedAt``, ``upvotes`` and optionally ``githubRepo`` and
-``projectPage``. The item's own ``title`` and ``publishedAt`` repeat the
-paper's and are ignored: the ``paper`` object is authoritative.
+``projectPage``. The item's own ``publishedAt`` is the day Daily Papers
+listed the paper (``listed``); the paper's is its publication date
+(``published``); a paper object on its own gives its listing day as
+``submittedOnDailyAt``. The item's own ``title`` repeats the paper's and is
+ignored: the ``paper`` object is authoritative. Author names are kept.
 
 Shapes other API calls and careful users give are read too: items that are
 paper objects themselves (no ``paper`` wrapper), an object holding the list
@@ -13,6 +16,7 @@ paper objects themselves (no ``paper`` wrapper), an object holding the list
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from ..enrich.text import clean_text
@@ -26,6 +30,7 @@ from .common import (
     kind_of,
     load_json,
     parse_arxiv_id,
+    parse_authors,
     parse_count,
     parse_iso_date,
     parse_urls,
@@ -160,6 +165,15 @@ def _skip(text: str, index: int) -> int:
     return index
 
 
+def _listed(
+    item: dict[str, object], paper: dict[str, object], prefix: str, origin: Origin, warnings: list[str]
+) -> dt.date | None:
+    """Return the day Daily Papers listed the paper: the item's own publishedAt, else the paper's submittedOnDailyAt."""
+    if prefix and item.get("publishedAt") is not None:
+        return parse_iso_date(item.get("publishedAt"), origin, "`publishedAt`", warnings)
+    return parse_iso_date(paper.get("submittedOnDailyAt"), origin, f"`{prefix}submittedOnDailyAt`", warnings)
+
+
 def _read_item(result: ListingResult, item: object, origin: Origin) -> None:
     if not isinstance(item, dict):
         result.rejected.append(
@@ -194,9 +208,10 @@ def _read_item(result: ListingResult, item: object, origin: Origin) -> None:
             "not text; the paper is kept without an abstract. Check the API response."
         )
     authors = paper.get("authors")
+    names: tuple[str, ...] = ()
     authors_count = None
     if isinstance(authors, list):
-        authors_count = len(authors) or None
+        names, authors_count = parse_authors(authors, origin, f"`{prefix}authors`", warnings)
     elif isinstance(authors, (int, float, LongNumber)) and not isinstance(authors, bool):
         authors_count = parse_count(
             authors, origin, f"`{prefix}authors`", warnings, expected="a list of authors or a count"
@@ -213,7 +228,9 @@ def _read_item(result: ListingResult, item: object, origin: Origin) -> None:
         abstract if isinstance(abstract, str) else "",
         require_abstract=False,
         published=parse_iso_date(paper.get("publishedAt"), origin, f"`{prefix}publishedAt`", warnings),
+        listed=_listed(item, paper, prefix, origin, warnings),
         authors_count=authors_count,
+        authors=names,
         upvotes=parse_count(paper.get("upvotes"), origin, f"`{prefix}upvotes`", warnings),
         arxiv_id=parse_arxiv_id(paper.get("id"), origin, f"`{prefix}id`", warnings),
         urls=parse_urls(

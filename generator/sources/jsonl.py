@@ -1,7 +1,8 @@
 """Read a JSONL listing: one JSON object per line, one paper per object.
 
 Each object needs a ``title``; ``abstract`` (or ``summary``), ``published``
-(``YYYY-MM-DD``), ``authors`` (a list of names or a count), ``upvotes``,
+(``YYYY-MM-DD``, the publication date: a JSONL listing has no listing day),
+``authors`` (a list of names, kept, or a count), ``upvotes``,
 ``arxiv_id`` and ``url``/``urls`` (any other links) are optional. Other keys
 are ignored. A bad line is rejected on its own; the rest of the file is still
 read. One object pretty-printed over several lines is read as one paper.
@@ -17,10 +18,12 @@ from .common import (
     ListingResult,
     add_record,
     guard,
+    has_open_string,
     kind_of,
     load_json,
     open_brackets,
     parse_arxiv_id,
+    parse_authors,
     parse_count,
     parse_iso_date,
     parse_urls,
@@ -61,6 +64,9 @@ def _spread(lines: list[str], problem: str | None) -> bool:
     if problem is None:
         return len(written) > 1
     if problem != _TOO_DEEP:
+        return False
+    # Too deep to parse, and no one value either when a line leaves a string open.
+    if any(has_open_string(line) for line in written):
         return False
     # Too deep to parse: one value when every line but the last leaves brackets open.
     depth = 0
@@ -114,13 +120,7 @@ def _read_value(result: ListingResult, value: object, origin: Origin) -> None:
             f"Listing '{origin.file}' line {origin.line}: `{key}` is {kind_of(abstract)}, not text; "
             f"the paper is kept without an abstract. Write `{key}` as text."
         )
-    authors = value.get("authors")
-    if isinstance(authors, list):
-        authors_count: int | None = len(authors) or None
-    else:
-        authors_count = parse_count(
-            authors, origin, "`authors`", warnings, expected="a list of names or a count"
-        )
+    authors, authors_count = parse_authors(value.get("authors"), origin, "`authors`", warnings)
     urls = value.get("urls")
     if urls is not None and not isinstance(urls, list):
         warnings.append(
@@ -136,6 +136,7 @@ def _read_value(result: ListingResult, value: object, origin: Origin) -> None:
         require_abstract=False,
         published=parse_iso_date(value.get("published"), origin, "`published`", warnings),
         authors_count=authors_count,
+        authors=authors,
         upvotes=parse_count(value.get("upvotes"), origin, "`upvotes`", warnings),
         arxiv_id=parse_arxiv_id(value.get("arxiv_id"), origin, "`arxiv_id`", warnings),
         urls=parse_urls(

@@ -77,3 +77,26 @@ def test_names_that_differ_by_a_symbol_stay_separate_papers():
 def test_titles_without_letters_are_not_merged_into_one():
     papers = merge_records([record("???", "a.txt", 1, abstract="One."), record("!!!", "a.txt", 3, abstract="Two.")])
     assert sorted(p.abstract for p in papers) == ["One.", "Two."]
+
+
+def test_merged_papers_keep_the_longest_author_list_and_a_consistent_count():
+    papers = merge_records([
+        record("Same Paper", "a.txt", 1, authors_count=7),
+        record("Same Paper", "b.json", 2, authors=("Ada Lovelace",), authors_count=1),
+        record("Same Paper", "c.jsonl", 3, authors=("Ada Lovelace", "Alan Turing"), authors_count=2),
+    ])
+    (paper,) = papers
+    assert paper.authors == ("Ada Lovelace", "Alan Turing")
+    assert paper.authors_count == 7
+    (named,) = merge_records([record("Other", "a.jsonl", 1, authors=("A", "B", "C"))])
+    assert named.authors == ("A", "B", "C") and named.authors_count is None
+
+
+def test_a_latex_title_and_its_unicode_spelling_merge():
+    from generator.enrich.latex import readable_text
+
+    (paper,) = merge_records([
+        record(readable_text("$\\pi_0$: A Flow Model"), "a.jsonl", 1),
+        record("π0: A Flow Model", "b.txt", 4),
+    ])
+    assert paper.id == "pi0-a-flow-model" and len(paper.origins) == 2

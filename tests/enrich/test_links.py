@@ -508,3 +508,30 @@ def test_a_name_left_ending_in_a_dot_by_git_suffix_removal_loses_the_dot() -> No
 def test_an_arxiv_page_is_labelled_arxiv_whether_from_a_url_or_an_arxiv_id(urls, arxiv_id):
     assert paper_links("T", "", urls, arxiv_id) == [Link("https://arxiv.org/abs/2404.14469", "other", "arXiv")]
     assert extract_links("See arxiv.org/abs/2404.14469.") == [Link("https://arxiv.org/abs/2404.14469", "other", "arXiv")]
+
+
+def test_paper_page_is_the_arxiv_page_else_the_first_paper_site_link():
+    from urllib.parse import parse_qs, urlsplit
+
+    from generator.enrich.links import arxiv_title_search, hf_paper_page, hf_title_search, paper_page
+
+    assert paper_page("2404.14469", []) == "https://arxiv.org/abs/2404.14469"
+    assert paper_page("hep-th/9901001", []) == "https://arxiv.org/abs/hep-th/9901001"
+    links = paper_links(
+        "T", "Data: https://doi.org/10.5281/zenodo.123 code: https://github.com/o/r "
+        "paper: https://openreview.net/forum?id=abc and https://doi.org/10.1145/1.2"
+    )
+    # A Zenodo DOI is a data set, not the paper; the first paper site's link is.
+    assert paper_page(None, links) == "https://openreview.net/forum?id=abc"
+    assert paper_page(None, paper_links("T", "See https://aclanthology.org/2023.acl-long.1")) == (
+        "https://aclanthology.org/2023.acl-long.1"
+    )
+    assert paper_page(None, paper_links("T", "Code: https://github.com/o/r, site https://o.github.io/r")) is None
+    assert hf_paper_page("2404.14469") == "https://huggingface.co/papers/2404.14469"
+    title = "π₀: Flows & Robots? 100% #1"
+    for url, key in ((arxiv_title_search(title), "query"), (hf_title_search(title), "q")):
+        assert " " not in url and "#" not in url.split("?", 1)[1].replace("%23", "")
+        assert parse_qs(urlsplit(url).query)[key] == [title]
+    assert arxiv_title_search(title).startswith("https://arxiv.org/search/?")
+    assert parse_qs(urlsplit(arxiv_title_search(title)).query)["searchtype"] == ["title"]
+    assert hf_title_search(title).startswith("https://huggingface.co/papers?")

@@ -167,3 +167,16 @@ def test_input_order_does_not_change_the_result(order: list[int]) -> None:
     shuffled = [papers[i] for i in order]
     assert find_mentions(shuffled) == find_mentions(papers)
     assert list(find_mentions(shuffled).items()) == list(find_mentions(papers).items())
+
+
+def test_a_latex_name_in_an_abstract_still_finds_the_paper():
+    from generator.enrich.latex import readable_text
+
+    def paper(pid: str, title: str, abstract: str) -> Paper:
+        return Paper(key=pid, id=pid, title=title, abstract=readable_text(abstract), origins=())
+
+    papers = [
+        paper("h2o", "H2O: Heavy-Hitter Oracle for Efficient Inference", "Evicts tokens."),
+        paper("snap", "SnapKV: Compressing The Cache", "We beat H$_2$O on long inputs."),
+    ]
+    assert find_mentions(papers)["snap"] == ("h2o",)

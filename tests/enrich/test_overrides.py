@@ -51,3 +51,39 @@ def test_override_for_unknown_paper_warns_with_its_line():
         "digest.yml line 12: override for paper 'nope', which is not in the digest. "
         "Check the id in papers.json."
     ]
+
+
+def test_corrections_and_the_curators_word_reach_the_paper():
+    import datetime as dt
+
+    from generator.enrich.overrides import correct_papers
+
+    papers = [
+        Paper(key="p", id="p", title="P", abstract="X.", origins=(), arxiv_id="2401.00001"),
+        Paper(key="q", id="q", title="Q", abstract="Y.", origins=()),
+    ]
+    config = DigestConfig(title="T", path=Path("digest.yml"), overrides=(
+        Override("p", arxiv="2402.02750", published=dt.date(2024, 2, 5), note="Read\x1b[31m <this>.", pick=True, line=3),
+        Override("p", pick=False, line=9),
+        Override("missing", note="x", line=12),
+    ))
+    p, q = correct_papers(papers, config)
+    # Later overrides win; a note is cleaned like every input (the site escapes it).
+    assert (p.arxiv_id, p.published, p.note, p.pick) == ("2402.02750", dt.date(2024, 2, 5), "Read [31m <this>.", False)
+    assert q is papers[1]
+
+
+def test_a_corrected_arxiv_id_gives_the_paper_its_page_and_link(tree):
+    from generator.config import load_config
+    from generator.pipeline import build_digest
+    from generator.sources import load_sources
+
+    root = tree({
+        "digest.yml": "title: T\noverrides:\n  - paper: a-paper\n    arxiv: 2402.02750\n    pick: true\n    note: Why it matters.\n",
+        "data/sources/x.jsonl": '{"title": "A Paper", "abstract": "About things."}\n',
+    })
+    config = load_config(root / "digest.yml")
+    (paper,) = build_digest(config, load_sources(config)[0]).papers
+    assert paper.paper_url == "https://arxiv.org/abs/2402.02750"
+    assert [link.url for link in paper.links] == ["https://arxiv.org/abs/2402.02750"]
+    assert (paper.pick, paper.note) == (True, "Why it matters.")

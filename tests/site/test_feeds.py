@@ -33,3 +33,49 @@ def test_feed_time_without_dates_uses_source_date_epoch(monkeypatch):
     assert build_time([]) == "1970-01-02T00:00:00Z"
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert build_time([]) == "1970-01-01T00:00:00Z"
+
+
+def test_feeds_credit_the_authors_carry_the_note_and_list_the_picks_newest_first():
+    from generator.models import Paper, curator_picks, newest_listing
+    from generator.site.feeds import digest_feeds
+
+    from .layout import lay_out
+
+    def paper(pid: str, day: int, **fields) -> Paper:
+        return Paper(key=pid, id=pid, title=f"Paper {pid}", abstract="About it.", origins=(), topics=("a",),
+                     listed=dt.date(2024, 5, day), **fields)
+
+    papers = [
+        paper("old-pick", 1, pick=True, note="Read <this> & that.", authors=("Ada Lovelace", "Alan Turing")),
+        paper("new-pick", 9, pick=True),
+        paper("plain", 5, published=dt.date(2025, 1, 1)),
+    ]
+    site, _, _ = lay_out(papers)
+    files = digest_feeds(site)
+    picks = feedparser.parse(files["feeds/picks.xml"])
+    assert not picks.bozo and picks.feed.title == "Digest: Curator's picks"
+    assert [e.id.rsplit(":", 1)[1] for e in picks.entries] == ["new-pick", "old-pick"]
+    assert [p.id for p in curator_picks(papers)] == ["new-pick", "old-pick"]
+    everything = {e.id.rsplit(":", 1)[1]: e for e in feedparser.parse(files["feeds/all.xml"]).entries}
+    assert [a.name for a in everything["old-pick"].authors] == ["Ada Lovelace", "Alan Turing"]
+    # Unknown authors: the digest is credited, as Atom needs an author.
+    assert [a.name for a in everything["plain"].authors] == ["Digest"]
+    for entry in (everything["old-pick"], picks.entries[1]):
+        assert "<p>Curator's note: Read &lt;this&gt; &amp; that.</p>" in entry.content[0].value
+    assert "Curator's note" not in everything["plain"].content[0].value
+    crowd = FeedEntry("crowd", "Crowd", "A.", "../a/#crowd", None, None, (), tuple(f"Author {n}" for n in range(1234)))
+    names = [a.name for a in feedparser.parse(atom_feed("x", "X", "", "x.xml", "../", [crowd])).entries[0].authors]
+    assert len(names) == 51 and names[-1] == "and 1,184 more" and names[0] == "Author 0"
+    # The newest listing is a listing day, never a later publication date.
+    assert newest_listing(papers) == dt.date(2024, 5, 9)
+
+
+def test_the_picks_feed_is_valid_when_nothing_is_picked():
+    from generator.models import Paper
+    from generator.site.feeds import digest_feeds
+
+    from .layout import lay_out
+
+    site, _, _ = lay_out([Paper(key="p", id="p", title="P", abstract="A.", origins=(), topics=("a",))])
+    parsed = feedparser.parse(digest_feeds(site)["feeds/picks.xml"])
+    assert not parsed.bozo and parsed.version == "atom10" and parsed.entries == []

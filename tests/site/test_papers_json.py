@@ -32,7 +32,8 @@ def test_papers_json_lines_are_what_json_dumps_writes():
         key="k", id="p", title=awkward, abstract=awkward, origins=(Origin("a.txt", 3), Origin("b \\ \".txt", 9)),
         published=dt.date(2024, 1, 2), authors_count=0, upvotes=12345678901234567890, listed=dt.date(2023, 5, 6),
         arxiv_id="2401.00001", links=(Link(f"https://x.org/{awkward}", "project"),), topics=("t", "u"),
-        related=("q",), mentions=(awkward,),
+        related=("q",), mentions=(awkward,), authors=(awkward, "Ada Lovelace"), paper_url="https://arxiv.org/abs/2401.00001",
+        note=awkward, pick=True,
     )
     bare = Paper(key="b", id="q", title="Q", abstract="R.", origins=())
     matches = {"p": (Match("t", awkward, "title"), Match("u", "v", "abstract"))}
@@ -44,11 +45,12 @@ def test_papers_json_lines_are_what_json_dumps_writes():
             "url": "digest/t/#p", "related": ["q"], "mentions": [awkward], "sources": ["a.txt:3", 'b \\ ".txt:9'],
             "listed": "2023-05-06", "arxiv_id": "2401.00001",
             "matched": [{"topic": "t", "phrase": awkward, "field": "title"}, {"topic": "u", "phrase": "v", "field": "abstract"}],
+            "authors": [awkward, "Ada Lovelace"], "paper_url": "https://arxiv.org/abs/2401.00001", "note": awkward, "pick": True,
         },
         {
             "id": "q", "title": "Q", "abstract": "R.", "published": None, "authors_count": None, "upvotes": None,
             "topics": [], "links": [], "url": "digest/unsorted/#q", "related": [], "mentions": [], "sources": [],
-            "listed": None, "arxiv_id": None, "matched": [],
+            "listed": None, "arxiv_id": None, "matched": [], "authors": [], "paper_url": None, "note": "", "pick": False,
         },
     ]  # fmt: skip
     assert lines == ["[", json.dumps(rows[0], ensure_ascii=False) + ",", json.dumps(rows[1], ensure_ascii=False), "]", ""]

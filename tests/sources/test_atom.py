@@ -28,6 +28,7 @@ def test_atom_feed_gives_exact_records():
             published=dt.date(2024, 4, 22),
             authors_count=2,
             arxiv_id="2404.14469",
+            authors=("Ada Lovelace", "Alan Turing"),
         ),
         Record(
             title="An Old-Style Identifier",
@@ -36,6 +37,7 @@ def test_atom_feed_gives_exact_records():
             published=dt.date(1999, 1, 1),
             authors_count=1,
             arxiv_id="hep-th/9901001",
+            authors=("Grace Hopper",),
         ),
     ]
     assert result.rejected == result.warnings == []
@@ -155,3 +157,9 @@ def test_an_arxiv_id_that_is_wrong_is_still_warned_about():
     result = read_listing(text, "x.xml")
     assert result.records[0].arxiv_id is None
     assert result.warnings[0].startswith("Listing 'x.xml' line 1: 'http://arxiv.org/abs/not-an-id' is not an arXiv id;")
+
+
+def test_atom_dates_are_publication_dates_never_listing_days():
+    result = read_fixture("arxiv_atom.xml")
+    assert [r.listed for r in result.records] == [None, None]
+    assert all(r.published for r in result.records)

@@ -30,8 +30,11 @@ def test_api_json_gives_exact_records():
             published=dt.date(2024, 4, 22),
             authors_count=2,
             upvotes=24,
+            # The item's own publishedAt: the day Daily Papers listed it.
+            listed=dt.date(2024, 4, 23),
             arxiv_id="2404.14469",
             urls=("https://github.com/FasterDecoding/SnapKV", "https://snapkv.github.io/"),
+            authors=("Ada Lovelace", "Alan Turing"),
         ),
         Record(
             title="Beta: A Second Paper",
@@ -41,6 +44,7 @@ def test_api_json_gives_exact_records():
             authors_count=1,
             upvotes=0,
             arxiv_id="2405.00001",
+            authors=("Grace Hopper",),
         ),
     ]
     assert result.rejected == result.warnings == []
@@ -222,10 +226,12 @@ def test_authors_in_odd_shapes():
 {"paper": {"title": "Object", "summary": "A.", "authors": {"name": "Ada"}}}
 ]"""
     result = read_listing(text, "x.json")
-    assert [(r.title, r.authors_count) for r in result.records] == [
-        ("Count", 3), ("None", None), ("Names", 3), ("Object", None)
+    assert [(r.title, r.authors_count, r.authors) for r in result.records] == [
+        ("Count", 3, ()), ("None", None, ()), ("Names", 3, ("Ada", "Alan")), ("Object", None, ())
     ]
     assert result.warnings == [
+        "Listing 'x.json' line 4: 1 of the 3 entries of `paper.authors` give no name; the paper is kept "
+        "with the names it has. Check the authors against the original.",
         "Listing 'x.json' line 5: `paper.authors` is an object, not a list; the paper is kept without an "
         "author count. Check the API response."
     ]
@@ -272,3 +278,21 @@ def test_line_numbers_of_a_large_response_take_linear_time():
     result = read_listing(json.dumps(items, indent=2), "x.json")
     assert len(result.records) == 16000 and result.records[-1].origin.line == 16000 * 6 - 4
     assert time.perf_counter() - start < 5
+
+
+def test_the_item_publishedAt_is_the_listing_day_and_the_paper_publishedAt_the_publication_date():
+    text = r"""[
+{"paper": {"title": "Listed", "summary": "A.", "publishedAt": "2024-04-22T17:42:00.000Z",
+  "authors": [{"name": "J{\\\"o}rg M{\\\"u}ller"}, {"name": "  Ada\nLovelace "}]},
+ "publishedAt": "2024-04-24T00:12:00.000Z"},
+{"title": "Bare paper object", "summary": "B.", "publishedAt": "2024-05-01T00:00:00.000Z"},
+{"title": "Submitted", "summary": "C.", "publishedAt": "2024-05-01T00:00:00.000Z", "submittedOnDailyAt": "2024-05-03T08:00:00.000Z"}
+]"""
+    result = read_listing(text, "x.json")
+    assert [(r.title, r.published, r.listed, r.authors) for r in result.records] == [
+        ("Listed", dt.date(2024, 4, 22), dt.date(2024, 4, 24), ("Jörg Müller", "Ada Lovelace")),
+        # A paper object on its own has no listing day: its publishedAt is the paper's.
+        ("Bare paper object", dt.date(2024, 5, 1), None, ()),
+        ("Submitted", dt.date(2024, 5, 1), dt.date(2024, 5, 3), ()),
+    ]
+    assert result.warnings == []

@@ -29,6 +29,7 @@ def test_jsonl_gives_exact_records():
             arxiv_id="2404.14469",
             # `url` first, then `urls`, each link once.
             urls=("https://github.com/FasterDecoding/SnapKV", "https://snapkv.github.io/"),
+            authors=("Ada Lovelace", "Alan Turing"),
         ),
         Record(
             title="Counted Authors",
@@ -173,4 +174,28 @@ def test_a_url_without_its_scheme_is_read_as_https_like_the_link_finder_reads_te
     assert result.warnings == [
         "Listing 'x.jsonl' line 1: `urls` 'not a link' is not an http(s) URL; it is left out. "
         "Check the link against the original."
+    ]
+
+
+def test_jsonl_dates_are_publication_dates_and_names_are_kept_readable():
+    text = (
+        '{"title": "Named", "abstract": "A.", "published": "2024-01-02", "authors": ["M{\\\\\\"u}ller, J.", "Ada"]}\n'
+        '{"title": "Counted", "abstract": "B.", "authors": 3}\n'
+    )
+    result = read_listing(text, "x.jsonl")
+    assert [(r.title, r.published, r.listed, r.authors, r.authors_count) for r in result.records] == [
+        ("Named", dt.date(2024, 1, 2), None, ("Müller, J.", "Ada"), 2),
+        ("Counted", None, None, (), 3),
+    ]
+
+
+def test_a_too_deep_line_between_broken_lines_is_not_read_as_one_pretty_printed_object():
+    # Found by test_properties: the brackets balanced over the three lines, so
+    # the file was taken for one object nested too deeply and rejected whole.
+    deep = '{"title": "A Real Title", "arxiv_id": ' + "[" * 101 + "]" * 101 + "}"
+    result = read_listing('{"title": "unclosed\n' + deep + '\n{"a": 1}}\n', "x.jsonl")
+    assert [(r.origin.line, r.reason.split(";")[0]) for r in result.rejected] == [
+        (1, "the line is not valid JSON (Unterminated string starting at column 11)"),
+        (2, "the line is not valid JSON (nested too deeply)"),
+        (3, "the line is not valid JSON (Extra data at column 9)"),
     ]

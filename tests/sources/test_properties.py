@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from generator.enrich.text import clean_text
 from generator.sources import ListingError, decode_listing, read_file
+from generator.enrich.latex import readable_text
 from generator.sources.common import BUG, MAX_JSON_DEPTH, ListingResult
 
 NAME = "listing.x"
@@ -430,7 +431,8 @@ def lines_listings(draw: st.DrawFn) -> tuple[str, list[tuple[str, int]]]:
 def test_text_layouts_read_every_paper(listing: tuple[str, list[tuple[str, int]]], newline: str):
     text, expected = listing
     result = check(text.replace("\n", newline).encode("utf-8"))
-    assert [(r.title, r.origin.line) for r in result.records] == [(clean_text(t), n) for t, n in expected]
+    # A title is read as text, its LaTeX too (enrich.latex): "$A$" is "A".
+    assert [(r.title, r.origin.line) for r in result.records] == [(readable_text(t), n) for t, n in expected]
     assert result.rejected == []
 
 
@@ -480,8 +482,10 @@ def covered(text: str, result: ListingResult) -> list[tuple[int, str]]:
         return []
     rejected = {rejection.origin.line for rejection in result.rejected}
     read = " | ".join(f"{record.title} | {record.abstract}" for record in result.records)
+    # Lines joined into one title are read as LaTeX together: " --- " between them becomes a dash.
+    read += " | " + read.replace("\u2014", "---").replace("\u2013", "--")
     missing = []
-    previous_line = previous_block = 0
+    previous_line = previous_block = previous_text = 0
     block_start, blank_before = 0, True
     for number, line in enumerate(text.split("\n"), 1):
         stripped = line.strip()
@@ -490,14 +494,18 @@ def covered(text: str, result: ListingResult) -> list[tuple[int, str]]:
             continue
         if blank_before:
             previous_block, block_start, blank_before = block_start, number, False
-        texts = [clean_text(stripped)]
+        # A line's LaTeX is read as text (enrich.latex): either form accounts for it.
+        texts = [clean_text(stripped), readable_text(stripped)]
         if stripped.startswith("Subscribe"):
-            texts.append(clean_text(stripped.removeprefix("Subscribe")))
+            texts += [clean_text(stripped.removeprefix("Subscribe")), readable_text(stripped.removeprefix("Subscribe"))]
         header = stripped.lower() in {h.lower() for h in HEADERS}
-        found = any(t in read for t in texts) or {number, previous_line, block_start, previous_block} & rejected
+        # A header line between a title and its abstract (a page pasted in) pairs them across it.
+        found = any(t in read for t in texts) or {number, previous_line, previous_text, block_start, previous_block} & rejected
         if not (header or METADATA.fullmatch(stripped) or found):
             missing.append((number, stripped))
         previous_line = number
+        if not header:
+            previous_text = number
     return missing
 
 

@@ -1,0 +1,97 @@
+"""digest.bib: one entry per paper, unique stable keys, fields a BibTeX parser reads back as the text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import bibtexparser
+from pylatexenc.latex2text import LatexNodes2Text
+
+from generator.models import Paper
+from generator.site.bibtex import bib_keys, bibtex_by_paper, digest_bib
+
+HOSTILE = "Braces {x} and }{, 100% @home & $5 #1 a_b ~c ^d \\emph{no} \\"
+
+
+def paper(pid: str, title: str, **fields) -> Paper:
+    return Paper(key=pid, id=pid, title=title, abstract="", origins=(), **fields)
+
+
+PAPERS = [
+    paper("pi0", "π₀: A Vision-Language-Action Flow Model", authors=("Kevin Black", "Jörg Müller"),
+          published=dt.date(2024, 10, 31), arxiv_id="2410.24164", paper_url="https://arxiv.org/abs/2410.24164"),
+    paper("hostile", HOSTILE, authors=("R and D Lab", "O'Neil, Jr., Pat"), listed=dt.date(2023, 1, 2),
+          paper_url="https://doi.org/10.1145/1.2?a=%7B{x}"),
+    paper("old", "An Old-Style Identifier", published=dt.date(1999, 1, 1), arxiv_id="hep-th/9901001",
+          paper_url="https://arxiv.org/abs/hep-th/9901001"),
+    paper("bare", "Unknown Everything"),
+]
+
+
+def parse(text: str):
+    library = bibtexparser.parse_string(text)
+    assert library.failed_blocks == []
+    return {entry.key: entry for entry in library.entries}
+
+
+def decoded(value: str) -> str:
+    """Read a field as LaTeX would typeset it (the independent check of the escaping)."""
+    # pylatexenc spells \textasciicircum as the modifier letter; LaTeX prints a caret.
+    return LatexNodes2Text().latex_to_text(value).replace("\u02c6", "^")
+
+
+def test_every_paper_has_exactly_one_entry_with_its_fields():
+    entries = parse(digest_bib(PAPERS))
+    keys = dict((p.id, k) for p, k in bib_keys(PAPERS))
+    assert sorted(entries) == sorted(keys.values()) and len(entries) == len(PAPERS)
+    pi0 = entries[keys["pi0"]]
+    assert keys["pi0"] == "black2024pi0" and pi0.entry_type == "misc"
+    fields = {f.key: f.value for f in pi0.fields}
+    assert fields == {
+        "title": "{π₀: A Vision-Language-Action Flow Model}",
+        "author": "Kevin Black and Jörg Müller",
+        "year": "2024",
+        "eprint": "2410.24164",
+        "archivePrefix": "arXiv",
+        "url": "https://arxiv.org/abs/2410.24164",
+    }
+    old = {f.key: f.value for f in entries[keys["old"]].fields}
+    assert old["eprint"] == "hep-th/9901001" and old["archivePrefix"] == "arXiv"
+    bare = {f.key: f.value for f in entries[keys["bare"]].fields}
+    assert bare == {"title": "{Unknown Everything}"} and keys["bare"] == "unknown"  # "everything" is a stop word
+
+
+def test_hostile_titles_names_and_urls_are_escaped_and_read_back_as_written():
+    entries = parse(digest_bib(PAPERS))
+    key = dict((p.id, k) for p, k in bib_keys(PAPERS))["hostile"]
+    assert key == "lab2023braces"
+    fields = {f.key: f.value for f in entries[key].fields}
+    assert decoded(fields["title"][1:-1]) == HOSTILE
+    assert fields["title"].count("{") - fields["title"].count("\\{") == fields["title"].count("}") - fields["title"].count("\\}")
+    # "and" inside a name is braced so it stays one author.
+    assert fields["author"] == "{R and D Lab} and O'Neil, Jr., Pat"
+    assert fields["url"] == "https://doi.org/10.1145/1.2?a=%7B%7Bx%7D" and "year" in fields
+
+
+def test_keys_are_unique_and_stable_as_the_digest_grows():
+    same = [paper(f"p{n}", "Scaling Laws", authors=("Ada Lovelace",), published=dt.date(2024, 1, 1 + n)) for n in range(3)]
+    keys = dict((p.id, k) for p, k in bib_keys(same))
+    assert keys == {"p0": "lovelace2024scaling", "p1": "lovelace2024scalingb", "p2": "lovelace2024scalingc"}
+    # A newer paper with the same key, and an unrelated one, leave every key as it was.
+    newer = paper("p9", "Scaling Laws", authors=("Ada Lovelace",), published=dt.date(2024, 6, 1))
+    grown = dict((p.id, k) for p, k in bib_keys(same + [newer, *PAPERS]))
+    assert {pid: grown[pid] for pid in keys} == keys and grown["p9"] == "lovelace2024scalingd"
+    assert len(set(grown.values())) == len(grown)
+    # A bare key already spelled like a suffixed one is not taken twice.
+    clash = [paper("x1", "Vision", authors=("Smith",), published=dt.date(2024, 1, 1)),
+             paper("x2", "Vision", authors=("Smith",), published=dt.date(2024, 1, 2)),
+             paper("x3", "Visionb", authors=("Smith",), published=dt.date(2024, 1, 3))]
+    assert sorted(k for _, k in bib_keys(clash)) == ["smith2024vision", "smith2024visionb", "smith2024visionc"]
+    assert digest_bib(list(reversed(same))) == digest_bib(same)
+
+
+def test_each_papers_cite_text_is_its_entry_in_digest_bib():
+    by_id = bibtex_by_paper(PAPERS)
+    assert sorted(by_id) == sorted(p.id for p in PAPERS)
+    assert "\n".join(sorted(by_id.values(), key=lambda text: text.split(",", 1)[0])) == digest_bib(PAPERS)
+    assert by_id["pi0"].startswith("@misc{black2024pi0,\n")
