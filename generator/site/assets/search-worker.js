@@ -3,23 +3,40 @@
 // Material for MkDocs runs its search in a web worker and lets a site swap in
 // its own: this one speaks the same messages (SETUP, READY, QUERY, RESULT) but
 // searches the sharded index in search/digest/ (see generator/search_index.py)
-// and fetches only the term shards and paper buckets a query needs. The pages
+// and fetches only the term shards and paper buckets a query needs.
+//
+// It forgives: a query word finds the words of its stem (Snowball English,
+// snowball-english.js, the stemmer generator/site/search_stems.py uses), the
+// words it starts (while typing), and, when it finds nothing, the closest
+// indexed words (a misspelling: one edit, two from 8 letters); a word that
+// finds nothing even so is left out, and Material shows it as missing. The pages
 // Material indexes itself (the hand-written ones) arrive with SETUP and are
 // searched here too. Every title and text is escaped before it is returned,
 // because Material inserts results as HTML.
 "use strict";
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-const FORMAT_VERSION = 1;    // generator/search_index.py writes this version
+const FORMAT_VERSION = 2;    // generator/search_index.py writes this version
 const ROOT = new URL("../../search/digest/", self.location);
 const K1 = 1.2;              // term-weight saturation, as in BM25
+const STEM_FACTOR = 0.9;     // "pruned" finds "pruning", just below the word itself
 const PREFIX_FACTOR = 0.7;   // "quant" finds "quantization", below an exact hit
+const TYPO_FACTORS = [1, 0.5, 0.4];  // "decodng" finds "decoding" (one edit), below any real match
+const TYPO_LENGTH = 5;       // shorter words are not corrected: too many words are one edit away
+const TYPO_TWO_EDITS = 8;    // from this length, two edits are forgiven
+const MAX_TYPO_WORDS = 4;    // the closest indexed words a misspelling stands for
+const MAX_VOCAB_SHARDS = 4;  // word-list shards read per side for one misspelling
 const MAX_RESULTS = 30;      // papers and topic pages returned per query
 const SETTLE_MS = 150;       // while typing, fetch papers only for the query that stays this long
 const TYPING_MS = 500;       // queries this close together are one person typing
 const MAX_SHARDS = 8;        // a very short prefix spanning more matches whole words only
 const SNIPPET = 240;         // characters of abstract shown around the first hit
 const WORD = /[\p{L}\p{N}_]{2,}/gu;
+
+// The generated stemmer (a classic script beside this one) defines EnglishStemmer.
+if (typeof importScripts === "function" && typeof EnglishStemmer === "undefined") importScripts("snowball-english.js");
+const stemmer = new EnglishStemmer();
+const stems = new Map();
 
 let meta = null;
 let bucketStarts = [];
@@ -49,6 +66,44 @@ function normalize(text) {
 
 function tokens(query) {
   return [...new Set(normalize(query).match(WORD) || [])];
+}
+
+function stem(word) {
+  let stemmed = stems.get(word);
+  if (stemmed === undefined) {
+    stemmed = stemmer.stemWord(word);
+    if (stems.size > 50000) stems.clear();
+    stems.set(word, stemmed);
+  }
+  return stemmed;
+}
+
+// The start the words of a stem share (search_stems.stem_key does the same):
+// "prune" is the stem of "pruning", "happi" of "happy", "scalabl" of "scalability".
+function stemKey(stemmed) {
+  if (/[ei]$/.test(stemmed)) stemmed = stemmed.slice(0, -1);
+  if (stemmed.endsWith("bl")) stemmed = stemmed.slice(0, -1);
+  return stemmed;
+}
+
+// Edit distance counting a swap of two neighbours as one edit; at most `limit` + 1.
+function editDistance(a, b, limit) {
+  a = [...a]; b = [...b];
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let before = null, previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      let cost = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cost = Math.min(cost, before[j - 2] + 1);
+      row.push(cost);
+      best = Math.min(best, cost);
+    }
+    if (best > limit) return limit + 1;
+    before = previous; previous = row;
+  }
+  return previous[b.length];
 }
 
 function escapeHTML(text) {
@@ -101,50 +156,160 @@ function upperBound(list, value) {
   return lo;
 }
 
-// Scores of every document holding the term, or a term it starts (prefix search).
-async function termScores(term, documents) {
-  const first = Math.max(0, upperBound(meta.shards, term) - 1);
-  const last = Math.max(first, upperBound(meta.shards, term + "\uffff") - 1);
-  const prefix = last - first < MAX_SHARDS;
-  const shards = [];
-  for (let i = first; i <= (prefix ? last : first); i++) shards.push(load(`terms/${i}.json`));
+// Shards [first, last] of a sorted list (by each shard's first entry) that hold entries starting with prefix.
+function shardRange(firsts, prefix) {
+  const first = Math.max(0, upperBound(firsts, prefix) - 1);
+  return [first, Math.max(first, upperBound(firsts, prefix + "\uffff") - 1)];
+}
+
+// Scores of the documents holding a word of the term's stem, the term itself,
+// or (with prefix) a word it starts; the words found, and whether the stem
+// matched. Words of a stem start with its key, so they sit in the same shards.
+async function termScores(term, documents, prefix, factor = 1) {
+  const stemmed = stem(term);
+  let start = stemKey(stemmed);
+  while (!term.startsWith(start)) start = start.slice(0, -1);
+  let [first, last] = shardRange(meta.shards, start);
+  if (last - first >= MAX_SHARDS) [first, last] = shardRange(meta.shards, term);
+  const wide = last - first >= MAX_SHARDS;
+  const paths = new Set();
+  for (let i = first; i <= (wide ? first : last); i++) paths.add(i);
+  const extra = (meta.stem_exceptions || {})[stemmed] || [];
+  for (const word of extra) paths.add(Math.max(0, upperBound(meta.shards, word) - 1));
   const scores = new Map();
-  for (const entries of await Promise.all(shards)) {
+  const words = new Set();
+  for (const entries of await Promise.all([...paths].map(i => load(`terms/${i}.json`)))) {
     for (const [word, postings] of entries) {
-      if (word !== term && !(prefix && word.startsWith(term))) continue;
+      const weightOf = word === term ? 1
+        : stem(word) === stemmed ? STEM_FACTOR
+        : prefix && !wide && word.startsWith(term) ? PREFIX_FACTOR : 0;
+      if (!weightOf) continue;
+      words.add(word);
       const found = postings.length / 2;
       const idf = Math.log(1 + (documents - found + 0.5) / (found + 0.5));
-      const factor = word === term ? 1 : PREFIX_FACTOR;
       let doc = 0;
       for (let i = 0; i < postings.length; i += 2) {
         doc += postings[i];
         const weight = postings[i + 1];
-        const score = factor * idf * weight * (K1 + 1) / (weight + K1);
+        const score = factor * weightOf * idf * weight * (K1 + 1) / (weight + K1);
         if (!(scores.get(doc) >= score)) scores.set(doc, score);
       }
     }
   }
-  return scores;
+  return { scores, words, stemmed: [...words].some(word => word !== term && stem(word) === stemmed) };
 }
 
-// Documents holding every term, best first.
-async function rank(terms) {
-  const documents = meta.papers + meta.page_docs.length;
-  const perTerm = await Promise.all(terms.map(term => termScores(term, documents)));
-  perTerm.sort((a, b) => a.size - b.size);
-  const [fewest, ...others] = perTerm;
+// Entries of a sorted word list that start with prefix (at most MAX_VOCAB_SHARDS shards).
+async function vocabulary(list, prefix) {
+  const firsts = meta[list] || [];
+  if (!firsts.length) return [];
+  const [first, last] = shardRange(firsts, prefix);
+  const shards = [];
+  for (let i = first; i <= Math.min(last, first + MAX_VOCAB_SHARDS - 1); i++) shards.push(load(`${list}/${i}.json`));
+  return (await Promise.all(shards)).flat().filter(word => word.startsWith(prefix));
+}
+
+const reverse = word => [...word].reverse().join("");
+
+// The closest indexed words to a word that matches none: one edit away, two
+// from TYPO_TWO_EDITS letters. A word that far off keeps its first or its last
+// letters (a third of it for two edits, almost half for one), so the worker
+// reads only the word lists' shards that start with those.
+async function closestWords(term) {
+  const letters = [...term];
+  if (letters.length < TYPO_LENGTH || /^\d+$/.test(term)) return { words: [], distance: 0 };
+  const limit = letters.length >= TYPO_TWO_EDITS ? 2 : 1;
+  const part = Math.max(2, Math.floor((letters.length - 1) / (limit + 1)));
+  const [forward, backward] = await Promise.all([
+    vocabulary("vocab", letters.slice(0, part).join("")),
+    vocabulary("backward", reverse(letters.slice(-part).join(""))),
+  ]);
+  let best = limit + 1, found = [];
+  for (const word of new Set([...forward, ...backward.map(reverse)])) {
+    const distance = editDistance(term, word, limit);
+    if (distance < best) { best = distance; found = []; }
+    if (distance === best && distance <= limit) found.push(word);
+  }
+  return { words: found.sort().slice(0, MAX_TYPO_WORDS), distance: best };
+}
+
+// What one query word finds: its scores, the words to mark, whether it was
+// corrected. A misspelling stands for its closest words and their stems.
+async function matchTerm(term, documents) {
+  const direct = await termScores(term, documents, true);
+  if (direct.scores.size) {
+    const marks = [term];
+    if (direct.stemmed) marks.push(stemKey(stem(term)));
+    return { term, scores: direct.scores, marks, corrected: false };
+  }
+  const { words, distance } = await closestWords(term);
+  const scores = new Map(), marks = [];
+  for (const word of words) {
+    const found = await termScores(word, documents, false, TYPO_FACTORS[distance]);
+    for (const [doc, score] of found.scores) if (!(scores.get(doc) >= score)) scores.set(doc, score);
+    marks.push(word, stemKey(stem(word)));
+  }
+  return { term, scores, marks, corrected: true };
+}
+
+// Documents holding every one of the given matches, best first.
+function intersect(matches) {
+  const [fewest, ...others] = [...matches].sort((a, b) => a.scores.size - b.scores.size);
   const hits = [];
-  for (const [doc, score] of fewest) {
+  for (const [doc, score] of fewest.scores) {
     let total = score;
     for (const other of others) {
-      const more = other.get(doc);
+      const more = other.scores.get(doc);
       if (more === undefined) { total = -1; break; }
       total += more;
     }
     if (total >= 0) hits.push([doc, total]);
   }
+  return hits;
+}
+
+// The best documents for the query's words, and the words left out: those
+// that match nothing, then corrected ones if no document has every word,
+// then (if still none has) the documents with the most words come first.
+async function rank(terms) {
+  const documents = meta.papers + meta.page_docs.length;
+  const all = await Promise.all(terms.map(term => matchTerm(term, documents)));
+  let matches = all.filter(match => match.scores.size);
+  let hits = matches.length ? intersect(matches) : [];
+  if (!hits.length && matches.some(match => match.corrected) && matches.some(match => !match.corrected)) {
+    matches = matches.filter(match => !match.corrected);
+    hits = intersect(matches);
+  }
+  if (!hits.length && matches.length > 1) {
+    const totals = new Map();
+    for (const match of matches) {
+      for (const [doc, score] of match.scores) {
+        const [count, sum] = totals.get(doc) || [0, 0];
+        totals.set(doc, [count + 1, sum + score]);
+      }
+    }
+    const most = Math.max(...[...totals.values()].map(([count]) => count));
+    hits = [...totals].filter(([, [count]]) => count === most).map(([doc, [, sum]]) => [doc, sum]);
+  }
   hits.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  return hits.slice(0, MAX_RESULTS);
+  const kept = new Set(matches.map(match => match.term));
+  return { hits: hits.slice(0, MAX_RESULTS), matches, ignored: terms.filter(term => !kept.has(term)) };
+}
+
+// Whether a title holds the query's words one after another, each as the
+// query word, a word of its stem, or a word it starts.
+function titleHoldsPhrase(title, matches) {
+  if (matches.length < 2) return false;
+  const words = tokensInOrder(title);
+  const fits = (word, match) => match.marks.some(mark => word.startsWith(mark));
+  for (let i = 0; i + matches.length <= words.length; i++) {
+    if (matches.every((match, j) => fits(words[i + j], match))) return true;
+  }
+  return false;
+}
+
+function tokensInOrder(text) {
+  return normalize(text).match(WORD) || [];
 }
 
 async function paper(doc) {
@@ -156,46 +321,64 @@ async function paper(doc) {
 
 const settle = () => new Promise(resolve => setTimeout(resolve, SETTLE_MS));
 
-// Group hits under their pages, as Material shows a page and its sections;
-// null if a newer query arrived meanwhile.
+// The terms object Material reads for each result: the words found are true,
+// the words left out false (Material lists those as "Missing").
+function termsShown(matches, ignored) {
+  return Object.fromEntries([...matches.map(match => [match.term, true]), ...ignored.map(term => [term, false])]);
+}
+
+// Results in score order (a title holding the query as a phrase first), each
+// run of results on one page grouped under it, as Material shows a page and
+// its sections; null if a newer query arrived meanwhile.
 async function digestGroups(terms, typing, isCurrent) {
-  if (!meta) return [];
-  const hits = await rank(terms);
+  if (!meta) return { groups: [], ignored: [], marks: terms };
+  const { hits, matches, ignored } = await rank(terms);
+  const marks = [...new Set(matches.flatMap(match => match.marks))].filter(mark => mark.length >= 2);
   if (typing) await settle();
   if (!isCurrent()) return null;
   const found = await Promise.all(hits.map(([doc]) => doc < meta.papers ? paper(doc) : null));
-  const groups = new Map();
-  const query = Object.fromEntries(terms.map(term => [term, true]));
-  hits.forEach(([doc, score], index) => {
-    const item = found[index];
+  const order = hits.map((hit, index) => ({ doc: hit[0], score: hit[1], item: found[index] }));
+  for (const entry of order) entry.phrase = entry.item ? titleHoldsPhrase(entry.item.title, matches) : false;
+  order.sort((a, b) => b.phrase - a.phrase || b.score - a.score || a.doc - b.doc);
+  const query = termsShown(matches, ignored);
+  const groups = [];
+  let previous = -1;
+  for (const { doc, score, item } of order) {
     const page = item ? item.page : meta.page_docs[doc - meta.papers];
     const [url, title, text] = meta.pages[page];
-    if (!groups.has(page)) {
-      groups.set(page, [{ location: url, title: highlight(title, terms), text: "", score, terms: query }]);
+    if (page !== previous) {
+      groups.push([{ location: url, title: highlight(title, marks), text: "", score, terms: query }]);
+      previous = page;
     }
-    const group = groups.get(page);
+    const group = groups[groups.length - 1];
     if (item) {
       group.push({
         location: `${url}#${encodeURIComponent(item.anchor)}`,
-        title: highlight(item.title, terms),
-        text: snippet(item.abstract, terms),
+        title: highlight(item.title, marks),
+        text: snippet(item.abstract, marks),
+        // Material folds away the items of a group scored below its first.
         score: group[0].score,
         terms: query,
       });
     } else {
-      group[0].text = snippet(text, terms);
+      group[0].text = snippet(text, marks);
     }
-  });
-  return [...groups.values()];
+  }
+  return { groups, ignored, marks };
+}
+
+// A word of a hand-written page matches a query word it starts with or shares a stem with.
+function sameWord(word, term) {
+  return word.startsWith(term) || stem(word) === stem(term);
 }
 
 // Material's own documents (hand-written pages), matched word by word.
-function localGroups(terms) {
+function localGroups(terms, marks) {
   const groups = new Map();
   const query = Object.fromEntries(terms.map(term => [term, true]));
   for (const doc of localDocs) {
-    const inTitle = terms.filter(term => doc.titleWords.some(word => word.startsWith(term)));
-    const all = terms.every(term => inTitle.includes(term) || doc.words.some(word => word.startsWith(term)));
+    const inTitle = terms.filter(term => doc.titleWords.some(word => sameWord(word, term)));
+    const all = terms.every(term => inTitle.includes(term) || doc.words.some(word => sameWord(word, term)));
     if (!all) continue;
     const page = doc.location.split("#")[0];
     if (!groups.has(page)) groups.set(page, { score: 0, items: [] });
@@ -204,8 +387,8 @@ function localGroups(terms) {
     group.score = Math.max(group.score, score);
     group.items.push({
       location: doc.location,
-      title: highlight(doc.title, terms),
-      text: snippet(doc.text, terms),
+      title: highlight(doc.title, marks),
+      text: snippet(doc.text, marks),
       score,
       terms: query,
     });
@@ -217,7 +400,7 @@ function localGroups(terms) {
     if (article === -1) {
       const location = items[0].location.split("#")[0];
       const page = localDocs.find(doc => doc.location === location);
-      items.unshift({ ...items[0], location, title: highlight(page ? page.title : items[0].title, terms), text: "" });
+      items.unshift({ ...items[0], location, title: highlight(page ? page.title : items[0].title, marks), text: "" });
     }
     return items.map(item => ({ ...item, score: group.score }));
   });
@@ -226,13 +409,15 @@ function localGroups(terms) {
 async function search(query, typing, isCurrent) {
   const terms = tokens(query);
   if (!terms.length) return { items: [] };
-  const local = localGroups(terms);
   const digest = await digestGroups(terms, typing, isCurrent);
   if (digest === null) return null;
+  // Hand-written pages are searched for the words the digest did not leave out.
+  const kept = terms.filter(term => !digest.ignored.includes(term));
+  const local = kept.length ? localGroups(kept, digest.marks) : [];
   // A hand-written page whose title has every term comes first; others last.
-  const strong = local.filter(group => group[0].score >= terms.length * 4);
-  const weak = local.filter(group => group[0].score < terms.length * 4);
-  return { items: [...strong, ...digest, ...weak] };
+  const strong = local.filter(group => group[0].score >= kept.length * 4);
+  const weak = local.filter(group => group[0].score < kept.length * 4);
+  return { items: [...strong, ...digest.groups, ...weak] };
 }
 
 async function setup(data) {
