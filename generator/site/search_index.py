@@ -25,6 +25,7 @@ worker adds to each URL so that a browser cache never mixes two builds.
 Documents are the papers, in bucket order, followed by the findable pages. Terms are runs of two or more
 letters, digits or underscores of the NFKC, lowercased text (tokens.SEARCH_TERM),
 the rule the browser's worker (assets/search-worker.js) applies to queries.
+A hyphenated compound is also a term written as one word (tokens.search_compounds).
 The worker also stems words (search_stems.py); ``meta.json`` lists the terms
 its prefix rule for stems would miss.
 """
@@ -42,7 +43,7 @@ import numpy as np
 from scipy import sparse
 
 from ..constants import SEARCH_FOLDER as FOLDER
-from ..enrich.tokens import SEARCH_TERM, search_normalize
+from ..enrich.tokens import SEARCH_TERM, search_compounds, search_normalize
 from ..models import Paper
 from .paging import output_url, page_url
 from .search_stems import prefix_exceptions
@@ -109,8 +110,8 @@ def build_search_index(pages: Sequence[SearchPage], papers: Sequence[SearchPaper
     buckets = _bucket_count(len(papers))
     ordered = sorted(papers, key=lambda p: (_bucket(p.paper.id, buckets), p.paper.id))
     findable = [index for index, page in enumerate(pages) if page.findable]
-    titles = [p.paper.title for p in ordered] + [pages[i].title for i in findable]
-    bodies = [p.paper.abstract for p in ordered] + [pages[i].text for i in findable]
+    titles = [_with_compounds(p.paper.title) for p in ordered] + [pages[i].title for i in findable]
+    bodies = [_with_compounds(p.paper.abstract) for p in ordered] + [pages[i].text for i in findable]
     names = [f"{_repo_text(p.paper)} {_author_text(p.paper)}" for p in ordered] + ["" for _ in findable]
     terms, weights = _weights(titles, bodies, names)
     shards = _term_shards(terms, weights)
@@ -154,6 +155,12 @@ def _repo_text(paper: Paper) -> str:
     words = {word for link in paper.links if link.repo for word in _TERM.findall(link.repo)}
     words |= {part for word in words if "_" in word for part in word.split("_")}
     return " ".join(sorted(words))
+
+
+def _with_compounds(text: str) -> str:
+    """Return text followed by its hyphenated compounds written as one word ("re-rank" also as "rerank")."""
+    compounds = search_compounds(text)
+    return f"{text} {compounds}" if compounds else text
 
 
 def _author_text(paper: Paper) -> str:

@@ -194,3 +194,12 @@ def test_authors_are_terms_when_papers_have_them():
     assert postings["dao"] == {0: 2} and postings["ré"] == {0: 2}
     _, _, without = decode(build_search_index(PAGES, [SearchPaper(base, 0, "tri")]))
     assert "dao" not in without
+
+
+def test_hyphenated_compounds_are_terms_as_one_word_and_as_initials():
+    efficacy = SearchPaper(paper("efficacy", "On the Efficacy of Eviction Policy for Key-Value Constrained Inference", "Text."), 0, "efficacy")
+    _, _, postings = decode(
+        build_search_index([SearchPage("digest/x/", "X", findable=False)], [efficacy])
+    )
+    # In the title: the title's weight, like the words it is made of.
+    assert postings["kv"] == postings["keyvalue"] == postings["key"] == {0: 3}

@@ -21,6 +21,8 @@ const ROOT = new URL("../../search/digest/", self.location);
 const K1 = 1.2;              // term-weight saturation, as in BM25
 const STEM_FACTOR = 0.9;     // "pruned" finds "pruning", just below the word itself
 const PREFIX_FACTOR = 0.7;   // "quant" finds "quantization", below an exact hit
+const STEM_PREFIX = 5;       // a stem this long finds the words it starts: "distilling" finds "DistilBERT"
+const STEM_PREFIX_FACTOR = 0.6;
 const TYPO_FACTORS = [1, 0.5, 0.4];  // "decodng" finds "decoding" (one edit), below any real match
 const TYPO_LENGTH = 5;       // shorter words are not corrected: too many words are one edit away
 const TYPO_TWO_EDITS = 8;    // from this length, two edits are forgiven
@@ -32,6 +34,8 @@ const TYPING_MS = 500;       // queries this close together are one person typin
 const MAX_SHARDS = 8;        // a very short prefix spanning more matches whole words only
 const SNIPPET = 240;         // characters of abstract shown around the first hit
 const WORD = /[\p{L}\p{N}_]{2,}/gu;
+// A hyphenated compound, which the index also holds as one word (tokens.search_compounds).
+const COMPOUND = /[\p{L}\p{N}_]+(?:[-\u2010\u2011][\p{L}\p{N}_]+)+/gu;
 
 // The generated stemmer (a classic script beside this one) defines EnglishStemmer.
 if (typeof importScripts === "function" && typeof EnglishStemmer === "undefined") importScripts("snowball-english.js");
@@ -182,7 +186,8 @@ async function termScores(term, documents, prefix, factor = 1) {
     for (const [word, postings] of entries) {
       const weightOf = word === term ? 1
         : stem(word) === stemmed ? STEM_FACTOR
-        : prefix && !wide && word.startsWith(term) ? PREFIX_FACTOR : 0;
+        : prefix && !wide && word.startsWith(term) ? PREFIX_FACTOR
+        : stemmed.length >= STEM_PREFIX && word.startsWith(stemmed) ? STEM_PREFIX_FACTOR : 0;
       if (!weightOf) continue;
       words.add(word);
       const found = postings.length / 2;
@@ -252,46 +257,32 @@ async function matchTerm(term, documents) {
   return { term, scores, marks, corrected: true };
 }
 
-// Documents holding every one of the given matches, best first.
-function intersect(matches) {
-  const [fewest, ...others] = [...matches].sort((a, b) => a.scores.size - b.scores.size);
-  const hits = [];
-  for (const [doc, score] of fewest.scores) {
-    let total = score;
-    for (const other of others) {
-      const more = other.scores.get(doc);
-      if (more === undefined) { total = -1; break; }
-      total += more;
-    }
-    if (total >= 0) hits.push([doc, total]);
-  }
-  return hits;
-}
-
-// The best documents for the query's words, and the words left out: those
-// that match nothing, then corrected ones if no document has every word,
-// then (if still none has) the documents with the most words come first.
-async function rank(terms) {
+// The best documents for the query's words, and the words left out (those
+// that match nothing). Documents holding more of the words come first, so a
+// paper that lacks one word still follows those that have them all: each
+// hit carries the words it holds.
+async function rank(terms, compounds) {
   const documents = meta.papers + meta.page_docs.length;
   const all = await Promise.all(terms.map(term => matchTerm(term, documents)));
-  let matches = all.filter(match => match.scores.size);
-  let hits = matches.length ? intersect(matches) : [];
-  if (!hits.length && matches.some(match => match.corrected) && matches.some(match => !match.corrected)) {
-    matches = matches.filter(match => !match.corrected);
-    hits = intersect(matches);
-  }
-  if (!hits.length && matches.length > 1) {
-    const totals = new Map();
-    for (const match of matches) {
-      for (const [doc, score] of match.scores) {
-        const [count, sum] = totals.get(doc) || [0, 0];
-        totals.set(doc, [count + 1, sum + score]);
-      }
+  // A compound of the query ("FlashAttention-2") written as one word adds to
+  // the score of the documents that hold it so, and finds nothing by itself.
+  const bonus = await Promise.all(compounds.map(compound => termScores(compound, documents, false)));
+  const matches = all.filter(match => match.scores.size);
+  const totals = new Map();
+  matches.forEach((match, index) => {
+    for (const [doc, score] of match.scores) {
+      const total = totals.get(doc) || { count: 0, score: 0, has: [] };
+      total.count += 1;
+      total.score += score;
+      total.has[index] = true;
+      totals.set(doc, total);
     }
-    const most = Math.max(...[...totals.values()].map(([count]) => count));
-    hits = [...totals].filter(([, [count]]) => count === most).map(([doc, [, sum]]) => [doc, sum]);
+  });
+  for (const { scores } of bonus) {
+    for (const [doc, score] of scores) if (totals.has(doc)) totals.get(doc).score += score;
   }
-  hits.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const hits = [...totals].map(([doc, total]) => [doc, total.score, total.count, total.has]);
+  hits.sort((a, b) => b[2] - a[2] || b[1] - a[1] || a[0] - b[0]);
   const kept = new Set(matches.map(match => match.term));
   return { hits: hits.slice(0, MAX_RESULTS), matches, ignored: terms.filter(term => !kept.has(term)) };
 }
@@ -321,36 +312,37 @@ async function paper(doc) {
 
 const settle = () => new Promise(resolve => setTimeout(resolve, SETTLE_MS));
 
-// The terms object Material reads for each result: the words found are true,
-// the words left out false (Material lists those as "Missing").
-function termsShown(matches, ignored) {
-  return Object.fromEntries([...matches.map(match => [match.term, true]), ...ignored.map(term => [term, false])]);
+// The terms object Material reads for a result: the words it holds are true,
+// the others false (Material lists those as "Missing").
+function termsShown(matches, ignored, has) {
+  return Object.fromEntries([...matches.map((match, index) => [match.term, Boolean(has[index])]), ...ignored.map(term => [term, false])]);
 }
 
 // Results in score order (a title holding the query as a phrase first), each
 // run of results on one page grouped under it, as Material shows a page and
 // its sections; null if a newer query arrived meanwhile.
-async function digestGroups(terms, typing, isCurrent) {
-  if (!meta) return { groups: [], ignored: [], marks: terms };
-  const { hits, matches, ignored } = await rank(terms);
+async function digestGroups(terms, compounds, typing, isCurrent) {
+  if (!meta) return { groups: [], partial: [], ignored: [], marks: terms };
+  const { hits, matches, ignored } = await rank(terms, compounds);
   const marks = [...new Set(matches.flatMap(match => match.marks))].filter(mark => mark.length >= 2);
   if (typing) await settle();
   if (!isCurrent()) return null;
   const found = await Promise.all(hits.map(([doc]) => doc < meta.papers ? paper(doc) : null));
-  const order = hits.map((hit, index) => ({ doc: hit[0], score: hit[1], item: found[index] }));
+  const order = hits.map(([doc, score, count, has], index) => ({ doc, score, count, has, item: found[index] }));
   for (const entry of order) entry.phrase = entry.item ? titleHoldsPhrase(entry.item.title, matches) : false;
-  order.sort((a, b) => b.phrase - a.phrase || b.score - a.score || a.doc - b.doc);
-  const query = termsShown(matches, ignored);
-  const groups = [];
-  let previous = -1;
-  for (const { doc, score, item } of order) {
+  order.sort((a, b) => b.count - a.count || b.phrase - a.phrase || b.score - a.score || a.doc - b.doc);
+  const groups = [], partial = [];
+  let previous = null;
+  for (const { doc, score, count, has, item } of order) {
     const page = item ? item.page : meta.page_docs[doc - meta.papers];
     const [url, title, text] = meta.pages[page];
-    if (page !== previous) {
-      groups.push([{ location: url, title: highlight(title, marks), text: "", score, terms: query }]);
-      previous = page;
+    const query = termsShown(matches, ignored, has);
+    const list = count < matches.length ? partial : groups;
+    if (previous !== `${page} ${list === partial}`) {
+      list.push([{ location: url, title: highlight(title, marks), text: "", score, terms: query }]);
+      previous = `${page} ${list === partial}`;
     }
-    const group = groups[groups.length - 1];
+    const group = list[list.length - 1];
     if (item) {
       group.push({
         location: `${url}#${encodeURIComponent(item.anchor)}`,
@@ -364,7 +356,7 @@ async function digestGroups(terms, typing, isCurrent) {
       group[0].text = snippet(text, marks);
     }
   }
-  return { groups, ignored, marks };
+  return { groups, partial, ignored, marks };
 }
 
 // A word of a hand-written page matches a query word it starts with or shares a stem with.
@@ -409,15 +401,17 @@ function localGroups(terms, marks) {
 async function search(query, typing, isCurrent) {
   const terms = tokens(query);
   if (!terms.length) return { items: [] };
-  const digest = await digestGroups(terms, typing, isCurrent);
+  const compounds = [...new Set((normalize(query).match(COMPOUND) || []).map(compound => compound.replace(/[-\u2010\u2011]/g, "")))];
+  const digest = await digestGroups(terms, compounds, typing, isCurrent);
   if (digest === null) return null;
   // Hand-written pages are searched for the words the digest did not leave out.
   const kept = terms.filter(term => !digest.ignored.includes(term));
   const local = kept.length ? localGroups(kept, digest.marks) : [];
-  // A hand-written page whose title has every term comes first; others last.
+  // A hand-written page whose title has every term comes first, others after
+  // the papers with every word, before those that lack some.
   const strong = local.filter(group => group[0].score >= kept.length * 4);
   const weak = local.filter(group => group[0].score < kept.length * 4);
-  return { items: [...strong, ...digest.groups, ...weak] };
+  return { items: [...strong, ...digest.groups, ...weak, ...digest.partial] };
 }
 
 async function setup(data) {
