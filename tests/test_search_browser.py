@@ -110,3 +110,24 @@ def test_results_are_shown_in_score_order_across_pages(page: Page, site_url: str
     pages = [paper["url"].split("#")[0] for paper in found[:10]]
     runs = [url for index, url in enumerate(pages) if index == 0 or url != pages[index - 1]]
     assert len(runs) >= len(set(pages))
+
+
+def test_papers_lacking_a_word_follow_and_name_the_word_they_lack(page: Page, site_url: str, bundled: Path):
+    papers = _papers(bundled)
+    page.goto(site_url)
+    _search(page, "speculative recommender")
+    page.locator(".md-search-result__item").first.wait_for(timeout=RESULT_TIMEOUT)
+    shown = page.locator(".md-search-result__item a").evaluate_all(
+        "links => links.filter(a => a.getAttribute('href').includes('#'))"
+        ".map(a => [a.getAttribute('href').split('#')[1], [...a.querySelectorAll('del')].map(d => d.textContent)])"
+    )
+    shown = [(anchor, struck) for anchor, struck in shown if anchor in papers]  # not a hand-written page's section
+    assert shown
+    starts = {"speculative": "specul", "recommender": "recommend"}
+    lacking = []
+    for anchor, struck in shown:
+        words = _words(papers[anchor])
+        lacks = sorted(term for term, start in starts.items() if not any(word.startswith(start) for word in words))
+        assert sorted(struck) == lacks, papers[anchor]["title"]
+        lacking.append(len(lacks))
+    assert lacking == sorted(lacking)  # every paper with both words before any that lacks one
