@@ -238,23 +238,28 @@ async function closestWords(term) {
   return { words: found.sort().slice(0, MAX_TYPO_WORDS), distance: best };
 }
 
-// What one query word finds: its scores, the words to mark, whether it was
-// corrected. A misspelling stands for its closest words and their stems.
+// The start of the words of a word's stem, to mark them; none if so short it would mark unrelated words.
+function stemMark(word) {
+  const key = stemKey(stem(word));
+  return key.length >= 3 ? [key] : [];
+}
+
+// What one query word finds: its scores and the starts of the words to mark.
+// A misspelling stands for its closest words (the first four in alphabetical
+// order when more are as close) and their stems.
 async function matchTerm(term, documents) {
   const direct = await termScores(term, documents, true);
   if (direct.scores.size) {
-    const marks = [term];
-    if (direct.stemmed) marks.push(stemKey(stem(term)));
-    return { term, scores: direct.scores, marks, corrected: false };
+    return { term, scores: direct.scores, marks: [term, ...(direct.stemmed ? stemMark(term) : [])] };
   }
   const { words, distance } = await closestWords(term);
   const scores = new Map(), marks = [];
   for (const word of words) {
     const found = await termScores(word, documents, false, TYPO_FACTORS[distance]);
     for (const [doc, score] of found.scores) if (!(scores.get(doc) >= score)) scores.set(doc, score);
-    marks.push(word, stemKey(stem(word)));
+    marks.push(word, ...stemMark(word));
   }
-  return { term, scores, marks, corrected: true };
+  return { term, scores, marks };
 }
 
 // The best documents for the query's words, and the words left out (those
