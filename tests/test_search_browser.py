@@ -131,3 +131,13 @@ def test_papers_lacking_a_word_follow_and_name_the_word_they_lack(page: Page, si
         assert sorted(struck) == lacks, papers[anchor]["title"]
         lacking.append(len(lacks))
     assert lacking == sorted(lacking)  # every paper with both words before any that lacks one
+
+
+def test_a_word_only_hand_written_pages_hold_finds_them_and_is_not_corrected(page: Page, site_url: str):
+    page.goto(site_url)
+    # Only the home page has "newest" (no paper has a word it starts, shares a stem with, or is one edit from).
+    _search(page, "newest")
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for(timeout=RESULT_TIMEOUT)
+    assert first.get_attribute("href").split("?")[0].split("#")[0] == site_url
+    assert page.locator(".md-search-result__item").first.locator("del").count() == 0

@@ -247,9 +247,9 @@ function stemMark(word) {
 // What one query word finds: its scores and the starts of the words to mark.
 // A misspelling stands for its closest words (the first four in alphabetical
 // order when more are as close) and their stems.
-async function matchTerm(term, documents) {
+async function matchTerm(term, documents, correct) {
   const direct = await termScores(term, documents, true);
-  if (direct.scores.size) {
+  if (direct.scores.size || !correct) {
     return { term, scores: direct.scores, marks: [term, ...(direct.stemmed ? stemMark(term) : [])] };
   }
   const { words, distance } = await closestWords(term);
@@ -266,9 +266,9 @@ async function matchTerm(term, documents) {
 // that match nothing). Documents holding more of the words come first, so a
 // paper that lacks one word still follows those that have them all: each
 // hit carries the words it holds.
-async function rank(terms, compounds) {
+async function rank(terms, compounds, known) {
   const documents = meta.papers + meta.page_docs.length;
-  const all = await Promise.all(terms.map(term => matchTerm(term, documents)));
+  const all = await Promise.all(terms.map(term => matchTerm(term, documents, !known.has(term))));
   // A compound of the query ("FlashAttention-2") written as one word adds to
   // the score of the documents that hold it so, and finds nothing by itself.
   const bonus = await Promise.all(compounds.map(compound => termScores(compound, documents, false)));
@@ -326,9 +326,9 @@ function termsShown(matches, ignored, has) {
 // Results in score order (a title holding the query as a phrase first), each
 // run of results on one page grouped under it, as Material shows a page and
 // its sections; null if a newer query arrived meanwhile.
-async function digestGroups(terms, compounds, typing, isCurrent) {
+async function digestGroups(terms, compounds, known, typing, isCurrent) {
   if (!meta) return { groups: [], partial: [], ignored: [], marks: terms };
-  const { hits, matches, ignored } = await rank(terms, compounds);
+  const { hits, matches, ignored } = await rank(terms, compounds, known);
   const marks = [...new Set(matches.flatMap(match => match.marks))].filter(mark => mark.length >= 2);
   if (typing) await settle();
   if (!isCurrent()) return null;
@@ -407,15 +407,18 @@ async function search(query, typing, isCurrent) {
   const terms = tokens(query);
   if (!terms.length) return { items: [] };
   const compounds = [...new Set((normalize(query).match(COMPOUND) || []).map(compound => compound.replace(/[-\u2010\u2011]/g, "")))];
-  const digest = await digestGroups(terms, compounds, typing, isCurrent);
+  // A word of a hand-written page is neither corrected nor left out.
+  const known = new Set(terms.filter(term => localDocs.some(doc => [...doc.titleWords, ...doc.words].some(word => sameWord(word, term)))));
+  const digest = await digestGroups(terms, compounds, known, typing, isCurrent);
   if (digest === null) return null;
-  // Hand-written pages are searched for the words the digest did not leave out.
-  const kept = terms.filter(term => !digest.ignored.includes(term));
-  const local = kept.length ? localGroups(kept, digest.marks) : [];
+  const kept = terms.filter(term => known.has(term) || !digest.ignored.includes(term));
+  const local = kept.length ? localGroups(kept, [...new Set([...digest.marks, ...kept])]) : [];
   // A hand-written page whose title has every term comes first, others after
-  // the papers with every word, before those that lack some.
+  // the papers with every word, before those that lack some (all papers lack
+  // a word that only hand-written pages hold).
   const strong = local.filter(group => group[0].score >= kept.length * 4);
   const weak = local.filter(group => group[0].score < kept.length * 4);
+  if (digest.ignored.some(term => known.has(term))) return { items: [...strong, ...weak, ...digest.groups, ...digest.partial] };
   return { items: [...strong, ...digest.groups, ...weak, ...digest.partial] };
 }
 
