@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page
 
 from .test_browser import _search, browser, page, site_url  # noqa: F401  (fixtures shared with the reader's tests)
@@ -141,3 +142,12 @@ def test_a_word_only_hand_written_pages_hold_finds_them_and_is_not_corrected(pag
     first.wait_for(timeout=RESULT_TIMEOUT)
     assert first.get_attribute("href").split("?")[0].split("#")[0] == site_url
     assert page.locator(".md-search-result__item").first.locator("del").count() == 0
+
+
+@pytest.mark.parametrize("word", ["constructor", "__proto__"])
+def test_words_that_name_javascript_object_members_are_plain_words(page: Page, site_url: str, bundled: Path, word: str):
+    papers = _papers(bundled)
+    page.goto(site_url)
+    _search(page, f"{word} quantization")
+    found = _paper_results(page, papers)
+    assert found and all(_holds(paper, ("quantiz",)) for paper in found[:5])

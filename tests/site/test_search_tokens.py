@@ -71,3 +71,9 @@ def test_letters_newer_than_pythons_unicode_are_a_known_difference(worker_page: 
         assert (_python_terms(word), in_browser) == ([], [word])
     else:
         assert in_browser == _python_terms(word)
+
+
+def test_the_worker_decodes_only_real_entities(worker_page: Page):
+    # A hand-written page may hold "&constructor;": it is no entity, whatever JavaScript objects inherit.
+    decoded = worker_page.evaluate("decodeEntities('&constructor; &toString; &amp; &#65; &lt;b&gt;')")
+    assert decoded == "&constructor; &toString; & A <b>"

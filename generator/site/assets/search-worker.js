@@ -121,7 +121,7 @@ function decodeEntities(html) {
       const number = code[1] === "x" || code[1] === "X" ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10);
       return number > 0 && number <= 0x10ffff ? String.fromCodePoint(number) : entity;
     }
-    return named[code.toLowerCase()] ?? entity;
+    return Object.hasOwn(named, code.toLowerCase()) ? named[code.toLowerCase()] : entity;
   });
 }
 
@@ -178,7 +178,8 @@ async function termScores(term, documents, prefix, factor = 1) {
   const wide = last - first >= MAX_SHARDS;
   const paths = new Set();
   for (let i = first; i <= (wide ? first : last); i++) paths.add(i);
-  const extra = (meta.stem_exceptions || {})[stemmed] || [];
+  // hasOwn: a query word may be "constructor" or "__proto__".
+  const extra = meta.stem_exceptions && Object.hasOwn(meta.stem_exceptions, stemmed) ? meta.stem_exceptions[stemmed] : [];
   for (const word of extra) paths.add(Math.max(0, upperBound(meta.shards, word) - 1));
   const scores = new Map();
   const words = new Set();
