@@ -1,7 +1,8 @@
 """Word stems for search: the Snowball English (Porter2) stemmer, as the browser's worker applies it.
 
 The index holds words as they are written; the worker (assets/search-worker.js,
-with the generated stemmer in assets/snowball-english.js) stems a query word
+its word rules in assets/search-words.js, the generated stemmer in
+assets/snowball-english.js) stems a query word
 and finds the words of the same stem among the indexed words that start with
 the stem's *key*: the stem less a final ``e`` or ``i`` (``prune`` is the stem
 of "pruning", ``happi`` of "happy") and less the ``l`` of a final ``bl``

@@ -39,6 +39,7 @@ def worker_page() -> Iterator[Page]:
         page.route("http://digest.test/**", lambda route: route.fulfill(body="<!doctype html><title>t</title>", content_type="text/html"))
         page.goto("http://digest.test/search/worker.html")
         page.add_script_tag(content=STEMMER.read_text(encoding="utf-8"))
+        page.add_script_tag(content=WORKER.with_name("search-words.js").read_text(encoding="utf-8"))
         page.add_script_tag(content=WORKER.read_text(encoding="utf-8"))
         yield page
         browser.close()

@@ -6,7 +6,8 @@
 // and fetches only the term shards and paper buckets a query needs.
 //
 // It forgives: a query word finds the words of its stem (Snowball English,
-// snowball-english.js, the stemmer generator/site/search_stems.py uses), the
+// snowball-english.js, the stemmer generator/site/search_stems.py uses;
+// search-words.js holds the word rules), the
 // words it starts (while typing), and, when it finds nothing, the closest
 // indexed words (a misspelling: one edit, two from 8 letters); a word that
 // finds nothing even so is left out, and Material shows it as missing. The pages
@@ -37,10 +38,11 @@ const WORD = /[\p{L}\p{N}_]{2,}/gu;
 // A hyphenated compound, which the index also holds as one word (tokens.search_compounds).
 const COMPOUND = /[\p{L}\p{N}_]+(?:[-\u2010\u2011][\p{L}\p{N}_]+)+/gu;
 
-// The generated stemmer (a classic script beside this one) defines EnglishStemmer.
-if (typeof importScripts === "function" && typeof EnglishStemmer === "undefined") importScripts("snowball-english.js");
-const stemmer = new EnglishStemmer();
-const stems = new Map();
+// The generated stemmer and the word rules (classic scripts beside this one)
+// define EnglishStemmer, stem, stemKey, editDistance and reverse.
+if (typeof importScripts === "function" && typeof EnglishStemmer === "undefined") {
+  importScripts("snowball-english.js", "search-words.js");
+}
 
 let meta = null;
 let bucketStarts = [];
@@ -70,44 +72,6 @@ function normalize(text) {
 
 function tokens(query) {
   return [...new Set(normalize(query).match(WORD) || [])];
-}
-
-function stem(word) {
-  let stemmed = stems.get(word);
-  if (stemmed === undefined) {
-    stemmed = stemmer.stemWord(word);
-    if (stems.size > 50000) stems.clear();
-    stems.set(word, stemmed);
-  }
-  return stemmed;
-}
-
-// The start the words of a stem share (search_stems.stem_key does the same):
-// "prune" is the stem of "pruning", "happi" of "happy", "scalabl" of "scalability".
-function stemKey(stemmed) {
-  if (/[ei]$/.test(stemmed)) stemmed = stemmed.slice(0, -1);
-  if (stemmed.endsWith("bl")) stemmed = stemmed.slice(0, -1);
-  return stemmed;
-}
-
-// Edit distance counting a swap of two neighbours as one edit; at most `limit` + 1.
-function editDistance(a, b, limit) {
-  a = [...a]; b = [...b];
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let before = null, previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      let cost = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cost = Math.min(cost, before[j - 2] + 1);
-      row.push(cost);
-      best = Math.min(best, cost);
-    }
-    if (best > limit) return limit + 1;
-    before = previous; previous = row;
-  }
-  return previous[b.length];
 }
 
 function escapeHTML(text) {
@@ -214,8 +178,6 @@ async function vocabulary(list, prefix) {
   for (let i = first; i <= Math.min(last, first + MAX_VOCAB_SHARDS - 1); i++) shards.push(load(`${list}/${i}.json`));
   return (await Promise.all(shards)).flat().filter(word => word.startsWith(prefix));
 }
-
-const reverse = word => [...word].reverse().join("");
 
 // The closest indexed words to a word that matches none: one edit away, two
 // from TYPO_TWO_EDITS letters. A word that far off keeps its first or its last
