@@ -300,3 +300,23 @@ def search_normalize(text: str) -> str:
 def search_terms(text: str) -> list[str]:
     """Return the search terms of a text, in order, as the index's CountVectorizer cuts them."""
     return _SEARCH_TERM.findall(search_normalize(text))
+
+
+# A hyphenated compound ("re-parameterization", "Key-Value"). The index also
+# holds it written as one word, so that "reparameterization" typed as one word
+# finds it, and, when its parts are words of letters, as its initials: "kv"
+# finds "key-value", "moe" "mixture-of-experts". Queries are cut by SEARCH_TERM alone.
+_SEARCH_COMPOUND = re.compile(r"\w+(?:[-\u2010\u2011]\w+)+")
+_HYPHEN = re.compile(r"[-\u2010\u2011]")
+MAX_INITIALS = 4
+
+
+def search_compounds(text: str) -> str:
+    """Return the hyphenated compounds of a text as one word each, and their initials, joined by spaces."""
+    found: list[str] = []
+    for compound in _SEARCH_COMPOUND.findall(search_normalize(text)):
+        parts = _HYPHEN.split(compound)
+        found.append("".join(parts))
+        if len(parts) <= MAX_INITIALS and all(part.isalpha() and len(part) > 1 for part in parts):
+            found.append("".join(part[0] for part in parts))
+    return " ".join(found)

@@ -9,6 +9,11 @@ that a query fetches only what it needs:
   pages are documents themselves.
 - ``terms/N.json``: a run of sorted terms, each with its postings (document
   numbers as gaps, and a small weight from where the term occurs).
+- ``vocab/N.json`` and ``backward/N.json``: the terms of four or more
+  characters that hold a letter, sorted, without postings, and the same terms
+  spelt backwards, sorted. The worker looks a misspelt word's first and last
+  letters up in them to find the closest terms (meta.json has each shard's
+  first entry).
 - ``docs/N.json``: the title, page, anchor and abstract of the papers in one
   bucket. A paper's bucket comes from a hash of its id, so adding papers
   leaves the other buckets' files unchanged (unless it adds a page before
@@ -20,6 +25,9 @@ worker adds to each URL so that a browser cache never mixes two builds.
 Documents are the papers, in bucket order, followed by the findable pages. Terms are runs of two or more
 letters, digits or underscores of the NFKC, lowercased text (tokens.SEARCH_TERM),
 the rule the browser's worker (assets/search-worker.js) applies to queries.
+A hyphenated compound is also a term written as one word (tokens.search_compounds).
+The worker also stems words (search_stems.py); ``meta.json`` lists the terms
+its prefix rule for stems would miss.
 """
 
 from __future__ import annotations
@@ -35,21 +43,25 @@ import numpy as np
 from scipy import sparse
 
 from ..constants import SEARCH_FOLDER as FOLDER
-from ..enrich.tokens import SEARCH_TERM, search_normalize
+from ..enrich.tokens import SEARCH_TERM, search_compounds, search_normalize
 from ..models import Paper
 from .paging import output_url, page_url
+from .search_stems import prefix_exceptions
 from .views import Site, SiteViews
 
 _TERM = re.compile(SEARCH_TERM)
 # Where a term occurs decides its weight: the title counts 3 times, names of
-# code repositories twice, the abstract once. Weights are capped so one
+# code repositories and authors twice, the abstract once. Weights are capped so one
 # repeated word cannot outweigh the title.
 TITLE_WEIGHT = 3
-REPO_WEIGHT = 2
+REPO_WEIGHT = 2  # authors too
 MAX_WEIGHT = 15
 PAPERS_PER_BUCKET = 16
 SHARD_BYTES = 48_000
-FORMAT_VERSION = 1
+VOCAB_SHARD_BYTES = 8_000
+# Misspelt words of five letters or more are corrected, to terms of four or more.
+TYPO_TERM_LENGTH = 4
+FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -98,12 +110,17 @@ def build_search_index(pages: Sequence[SearchPage], papers: Sequence[SearchPaper
     buckets = _bucket_count(len(papers))
     ordered = sorted(papers, key=lambda p: (_bucket(p.paper.id, buckets), p.paper.id))
     findable = [index for index, page in enumerate(pages) if page.findable]
-    titles = [p.paper.title for p in ordered] + [pages[i].title for i in findable]
-    bodies = [p.paper.abstract for p in ordered] + [pages[i].text for i in findable]
-    repos = [_repo_text(p.paper) for p in ordered] + ["" for _ in findable]
-    terms, weights = _weights(titles, bodies, repos)
+    titles = [_with_compounds(p.paper.title) for p in ordered] + [pages[i].title for i in findable]
+    bodies = [_with_compounds(p.paper.abstract) for p in ordered] + [pages[i].text for i in findable]
+    names = [f"{_repo_text(p.paper)} {_author_text(p.paper)}" for p in ordered] + ["" for _ in findable]
+    terms, weights = _weights(titles, bodies, names)
     shards = _term_shards(terms, weights)
     files = {f"{FOLDER}/terms/{i}.json": content for i, (_, content) in enumerate(shards)}
+    typo_terms = [term for term in terms if len(term) >= TYPO_TERM_LENGTH and not term.isdigit()]
+    vocab = _word_shards(typo_terms)
+    backward = _word_shards(sorted(term[::-1] for term in typo_terms))
+    files |= {f"{FOLDER}/vocab/{i}.json": content for i, (_, content) in enumerate(vocab)}
+    files |= {f"{FOLDER}/backward/{i}.json": content for i, (_, content) in enumerate(backward)}
     sizes = [0] * buckets
     contents: list[list[list[object]]] = [[] for _ in range(buckets)]
     for item in ordered:
@@ -123,6 +140,9 @@ def build_search_index(pages: Sequence[SearchPage], papers: Sequence[SearchPaper
             "papers": len(ordered),
             "buckets": sizes,
             "shards": [first for first, _ in shards],
+            "vocab": [first for first, _ in vocab],
+            "backward": [first for first, _ in backward],
+            "stem_exceptions": prefix_exceptions(terms),
             "pages": [[page.url, page.title, page.text] for page in pages],
             "page_docs": findable,
         }
@@ -137,6 +157,17 @@ def _repo_text(paper: Paper) -> str:
     return " ".join(sorted(words))
 
 
+def _with_compounds(text: str) -> str:
+    """Return text followed by its hyphenated compounds written as one word ("re-rank" also as "rerank")."""
+    compounds = search_compounds(text)
+    return f"{text} {compounds}" if compounds else text
+
+
+def _author_text(paper: Paper) -> str:
+    """Return the authors' names of a paper ("" when the listing gave none)."""
+    return " ".join(paper.authors)
+
+
 def _bucket_count(papers: int) -> int:
     """Return a power of two that leaves about PAPERS_PER_BUCKET papers per bucket."""
     count = 1
@@ -149,7 +180,7 @@ def _bucket(paper_id: str, buckets: int) -> int:
     return zlib.crc32(paper_id.encode("utf-8")) % buckets
 
 
-def _weights(titles: list[str], bodies: list[str], repos: list[str]) -> tuple[list[str], sparse.csc_matrix]:
+def _weights(titles: list[str], bodies: list[str], names: list[str]) -> tuple[list[str], sparse.csc_matrix]:
     """Return the sorted vocabulary and a documents × terms matrix of weights."""
     # Imported here: `digest generate`, which builds no search index, need not wait for it.
     from sklearn.feature_extraction.text import CountVectorizer
@@ -158,12 +189,12 @@ def _weights(titles: list[str], bodies: list[str], repos: list[str]) -> tuple[li
         token_pattern=SEARCH_TERM, preprocessor=search_normalize, dtype=np.int32
     )
     try:
-        counts = vectorizer.fit_transform(f"{t} {b} {r}" for t, b, r in zip(titles, bodies, repos))
+        counts = vectorizer.fit_transform(f"{t} {b} {r}" for t, b, r in zip(titles, bodies, names))
     except ValueError:  # no document has a term
         return [], sparse.csc_matrix((len(titles), 0), dtype=np.int32)
     # fit_transform sorts the vocabulary, so columns are in term order; every
     # field was counted once already.
-    extra = (TITLE_WEIGHT - 1) * vectorizer.transform(titles) + (REPO_WEIGHT - 1) * vectorizer.transform(repos)
+    extra = (TITLE_WEIGHT - 1) * vectorizer.transform(titles) + (REPO_WEIGHT - 1) * vectorizer.transform(names)
     weights = (counts + extra).tocsc()
     weights.data = np.minimum(weights.data, MAX_WEIGHT)
     weights.sort_indices()
@@ -191,6 +222,18 @@ def _term_shards(terms: list[str], weights: sparse.csc_matrix) -> list[tuple[str
             shard, size = [], 0
     if shard:
         shards.append((first, "[" + ",".join(shard) + "]"))
+    return shards
+
+
+def _word_shards(words: list[str]) -> list[tuple[str, str]]:
+    """Cut sorted words into shards of about VOCAB_SHARD_BYTES; return (first word, JSON) pairs."""
+    shards: list[tuple[str, str]] = []
+    start, size = 0, 0
+    for end, word in enumerate(words, 1):
+        size += len(word) + 3
+        if size >= VOCAB_SHARD_BYTES or end == len(words):
+            shards.append((words[start], _json(words[start:end])))
+            start, size = end, 0
     return shards
 
 

@@ -70,3 +70,13 @@ def test_the_two_canonical_spellings_differ_only_in_hyphens():
     written = "H$_{2}$O ＫＶ‐cache"
     assert tokens.canonical_words(written) == "H2O KV‐cache"
     assert tokens.canonical_names(written) == "H2O KV-cache"
+
+
+def test_search_compounds_are_written_as_one_word_and_as_initials():
+    from generator.enrich.tokens import search_compounds
+
+    assert search_compounds("The Key-Value cache of a Mixture-of-Experts") == "keyvalue kv mixtureofexperts moe"
+    # Parts that are not words of letters give no initials; nor do long chains.
+    assert search_compounds("FlashAttention-2 and a-b and one-two-three-four-five") == "flashattention2 ab onetwothreefourfive"
+    assert search_compounds("Ｒｅ‐ｒａｎｋｉｎｇ, no compound here") == "reranking rr"
+    assert search_compounds("plain words only") == ""

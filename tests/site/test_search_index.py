@@ -149,3 +149,50 @@ def test_a_paper_without_links_is_still_a_document():
     meta, docs, postings = decode(build_search_index(PAGES[:1], [lone]))
     assert docs == [["Lone Paper", 0, "lone", ""]]
     assert postings["lone"] == {0: 3}
+
+
+def _word_lists(files: dict[str, str], meta: dict, folder: str) -> list[str]:
+    words: list[str] = []
+    for index, start in enumerate(meta[folder]):
+        shard = json.loads(files[f"{FOLDER}/{folder}/{index}.json"])
+        assert shard[0] == start
+        words += shard
+    return words
+
+
+def test_word_lists_hold_every_correctable_term_forwards_and_backwards():
+    papers = corpus(3000)
+    files = build_search_index(PAGES, papers)
+    meta, _, postings = decode(files)
+    vocab = _word_lists(files, meta, "vocab")
+    backward = _word_lists(files, meta, "backward")
+    assert len(meta["vocab"]) > 1 and len(meta["backward"]) > 1
+    expected = sorted(term for term in postings if len(term) >= 4 and not term.isdigit())
+    assert vocab == expected
+    assert backward == sorted(term[::-1] for term in expected)
+    assert "paper" in vocab and "repap" in backward
+    assert "2024" not in vocab and "for" not in vocab
+
+
+def test_terms_a_stem_key_misses_are_listed_in_meta():
+    papers = [SearchPaper(paper("sky", "Clear skies", "A blue sky."), 0, "sky")]
+    meta = json.loads(build_search_index(PAGES, papers)[f"{FOLDER}/meta.json"])
+    assert meta["stem_exceptions"] == {"sky": ["skies"]}
+
+
+def test_authors_are_terms_when_papers_have_them():
+    base = paper("tri", "FlashAttention", "Fast exact attention.")
+    authored = replace(base, authors=("Tri Dao", "Christopher Ré"))
+    _, _, postings = decode(build_search_index(PAGES, [SearchPaper(authored, 0, "tri")]))
+    assert postings["dao"] == {0: 2} and postings["ré"] == {0: 2}
+    _, _, without = decode(build_search_index(PAGES, [SearchPaper(base, 0, "tri")]))
+    assert "dao" not in without
+
+
+def test_hyphenated_compounds_are_terms_as_one_word_and_as_initials():
+    efficacy = SearchPaper(paper("efficacy", "On the Efficacy of Eviction Policy for Key-Value Constrained Inference", "Text."), 0, "efficacy")
+    _, _, postings = decode(
+        build_search_index([SearchPage("digest/x/", "X", findable=False)], [efficacy])
+    )
+    # In the title: the title's weight, like the words it is made of.
+    assert postings["kv"] == postings["keyvalue"] == postings["key"] == {0: 3}

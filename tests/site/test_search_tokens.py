@@ -15,6 +15,7 @@ from generator.enrich.tokens import SEARCH_TERM, search_normalize, search_terms
 from ..conftest import CHROMIUM, CHROMIUM_FLAGS, PROJECT
 
 WORKER = PROJECT / "generator" / "site" / "assets" / "search-worker.js"
+STEMMER = WORKER.with_name("snowball-english.js")
 # Words where Unicode makes tokenisers part ways: accents (composed and not),
 # combining marks, digits of other scripts, CJK, case mappings that change
 # length, underscores, apostrophes, hyphens, emoji, compatibility forms.
@@ -37,6 +38,8 @@ def worker_page() -> Iterator[Page]:
         # The worker resolves its index folder against its own address: give it one, served from here.
         page.route("http://digest.test/**", lambda route: route.fulfill(body="<!doctype html><title>t</title>", content_type="text/html"))
         page.goto("http://digest.test/search/worker.html")
+        page.add_script_tag(content=STEMMER.read_text(encoding="utf-8"))
+        page.add_script_tag(content=WORKER.with_name("search-words.js").read_text(encoding="utf-8"))
         page.add_script_tag(content=WORKER.read_text(encoding="utf-8"))
         yield page
         browser.close()
@@ -69,3 +72,9 @@ def test_letters_newer_than_pythons_unicode_are_a_known_difference(worker_page: 
         assert (_python_terms(word), in_browser) == ([], [word])
     else:
         assert in_browser == _python_terms(word)
+
+
+def test_the_worker_decodes_only_real_entities(worker_page: Page):
+    # A hand-written page may hold "&constructor;": it is no entity, whatever JavaScript objects inherit.
+    decoded = worker_page.evaluate("decodeEntities('&constructor; &toString; &amp; &#65; &lt;b&gt;')")
+    assert decoded == "&constructor; &toString; & A <b>"
