@@ -29,3 +29,39 @@
     document.addEventListener("DOMContentLoaded", function () { sortable(document); });
   }
 })();
+
+// topic-digest: the "Copy" button of an entry's Cite block copies its BibTeX.
+// One listener on the document serves every page Material's instant loading shows.
+(function () {
+  function selectText(node) {
+    var range = document.createRange();
+    range.selectNodeContents(node);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+  function done(button, label) {
+    button.textContent = label;
+    setTimeout(function () { button.textContent = "Copy"; }, 2000);
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".digest-copy");
+    if (!button) return;
+    var code = button.parentElement.querySelector("code");
+    if (!code) return;
+    var text = code.textContent;
+    // The clipboard API needs a secure context (https or localhost); elsewhere the
+    // text is selected and copied the old way, or left selected for Ctrl+C.
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(
+        function () { done(button, "Copied"); },
+        function () { selectText(code); done(button, "Press Ctrl+C"); }
+      );
+    } else {
+      selectText(code);
+      var copied = false;
+      try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
+      done(button, copied ? "Copied" : "Press Ctrl+C");
+    }
+  });
+})();
