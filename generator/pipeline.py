@@ -85,6 +85,8 @@ class StageCache:
     links: dict[tuple[str, str, tuple[str, ...], str | None], tuple[Link, ...]] = field(default_factory=dict)
     assignments: dict[tuple[str, str], Assignment] = field(default_factory=dict)
     topics: tuple[Topic, ...] = ()
+    entries: dict[str, str] | None = None
+    """Entry bodies by a hash of everything they show and their template (site/entries.py); None keeps none (`digest build`)."""
 
     def read(self, source: SourceFile) -> ListingResult:
         if source not in self.listings:
@@ -262,9 +264,10 @@ def build_digest(
     on_step("render")
     layout = lay_out(corpus, papers, use_directory_urls)
     site, views, environment = layout.site, layout.views, layout.environment
+    entries = None if cache is None else cache.entries
     digest = Digest(
         config, papers, site.matches, layout.report,
-        render_files(environment, site, views, corpus.executor), render_overview(environment, site, views),
+        render_files(environment, site, views, corpus.executor, entries), render_overview(environment, site, views),
         page_of=site.paging.page_of, use_directory_urls=use_directory_urls,
     )
     digest.search_pages, digest.search_papers = search_entries(site, views)
@@ -317,7 +320,7 @@ def update_digest(
         return None
     files = {
         **previous.files,
-        **render_topic_pages(environment, views, corpus.executor, layout.shown),
+        **render_topic_pages(environment, views, corpus.executor, layout.shown, None if cache is None else cache.entries),
         **render_site_pages(environment, site, views),
     }
     return Digest(

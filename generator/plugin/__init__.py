@@ -72,6 +72,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         # Having on_startup also keeps this instance alive across `serve` rebuilds.
         self.serving = command == "serve"
         self.preview.dirty = self.serving and dirty
+        if self.serving:  # rebuilds re-render only the entries that changed
+            self.preview.cache.entries = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).resolve().parent

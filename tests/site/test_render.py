@@ -106,6 +106,7 @@ BROKEN_TEMPLATES = {
     "unknown value": ("topic.md.j2", "\n# {{ topic.nope }}\n", "templates/topic.md.j2' line 2: 'generator.site.views.TopicView object' has no attribute 'nope'"),
     "missing include": ("topic.md.j2", '{% include "x.j2" %}\n', "templates/topic.md.j2' line 1: the template 'x.j2' does not exist"),
     "failing include": ("_entry.md.j2", "{{ paper.title.nope }}\n", "templates/_entry.md.j2' line 1:"),
+    "failing entry body": ("_entry.html.j2", "<p>\n{{ paper.title.nope }}</p>\n", "templates/_entry.html.j2' line 2:"),
     "python error": ("overview.md.j2", "{{ 1 // 0 }}\n", "templates/overview.md.j2' line 1: integer division or modulo by zero"),
 }
 
