@@ -72,9 +72,10 @@ def load(
     return Loaded(digest, folder, output_folder(digest_config).owned)
 
 
-# An entry body as site/entries.py writes it: after a blank line, a <div> whose
-# lines are never blank, ended by a "</div>" line before a blank line.
-_ENTRY_BLOCK = re.compile(r'(?:(?<=\n\n)|\A)<div class="digest-entry">\n.*?\n</div>\n(?=\n|\Z)', re.S)
+# An entry body as site/entries.py writes it (or a topic's "Also in this
+# topic" list): after a blank line, a <div> whose lines are never blank, ended
+# by a "</div>" line before a blank line.
+_ENTRY_BLOCK = re.compile(r'(?:(?<=\n\n)|\A)<div class="digest-(?:entry|also)">\n(?:[^\n]+\n)*?</div>\n(?=\n|\Z)')
 
 
 @dataclass

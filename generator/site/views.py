@@ -348,7 +348,7 @@ def build_views(site: Site, shown: Collection[str] | None = None) -> SiteViews:
             if index == 0:
                 on_page[page].entries.append(site.paper_view(paper))
             else:
-                on_page[page].others.append(PaperRef(paper.title, site.href(paper.id, page), _date(paper)))
+                on_page[page].others.append(PaperRef(paper.title, site.url(paper.id, page), _date(paper)))
     dates = [date for p in site.papers if (date := p.arrival_date)]
     with_code = sum(1 for p in site.papers if p.has_code)
     digest = DigestView(

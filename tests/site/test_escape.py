@@ -149,6 +149,7 @@ SPAN = '<span class="digest-meta">{}</span>'
 TITLE_ATTRIBUTE = '<span class="digest-why" title="{}">why here?</span>'
 DIV = "<div markdown>\n\n{}\n\n</div>"
 DETAILS = '<details class="digest-more" markdown>\n<summary>Read the whole abstract</summary>\n\n{}\n\n</details>'
+ALSO_LIST = '## Also {{: #digest-also-here }}\n\n<div class="digest-also">\n<ul>\n<li><a href="../b/#entry-id">{}</a> · 2024-01-02</li>\n</ul>\n</div>\n'
 
 
 def as_paragraph(root: Node) -> str:
@@ -203,8 +204,14 @@ def in_details(root: Node) -> str:
     return plain(details.elements[1])
 
 
+def in_also_list(root: Node) -> str:
+    link = only(only(only(root.elements[1], "ul"), "li"), "a")
+    assert link.attrs == {"href": "../b/#entry-id"}
+    return plain(link)
+
+
 CONTEXTS = {
-    PARAGRAPH: as_paragraph, HEADING: as_heading, LINK_TEXT: as_link_text, TABLE_CELL: as_table_cell,
+    ALSO_LIST: in_also_list, PARAGRAPH: as_paragraph, HEADING: as_heading, LINK_TEXT: as_link_text, TABLE_CELL: as_table_cell,
     LIST_ITEM: as_list_item, SPAN: in_span, TITLE_ATTRIBUTE: in_title_attribute, DIV: in_div,
     DETAILS: in_details,
 }  # fmt: skip
