@@ -16,6 +16,7 @@ final URLs, since MkDocs rewrites ``.md`` links only in Markdown.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 import re
@@ -39,6 +40,8 @@ SHORT_TITLE_CHARS = 60
 SHORT_NAME_CHARS = 40
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
+# A line break followed by anything but a tag: a blank line, an indented line, text.
+_UNTIDY = re.compile(r"\n(?!<)")
 
 
 @dataclass(frozen=True)
@@ -83,16 +86,16 @@ def entry_of(view: PaperView) -> Entry:
         id=view.id, title=view.title, meta=tuple(view.meta), why=view.why,
         links=tuple(EntryLink(link.href, link.label, link.kind, link.repo) for link in view.links),
         summary=view.summary, more=view.more,
-        also_in=_refs(view.also_in, short=False), mentions=_refs(view.mentions),
-        mentioned_by=_refs(view.mentioned_by), mentioned_by_more=view.mentioned_by_more,
-        related=_refs(view.related),
+        also_in=_refs(view.also_in), mentions=_refs(view.mentions), mentioned_by=_refs(view.mentioned_by),
+        mentioned_by_more=view.mentioned_by_more, related=_refs(view.related),
     )  # fmt: skip
 
 
-def _refs(refs: Iterable[object], short: bool = True) -> tuple[EntryRef, ...]:
-    return tuple(EntryRef(short_title(ref.title) if short else ref.title, ref.href) for ref in refs)  # type: ignore[attr-defined]
+def _refs(refs: Iterable[object]) -> tuple[EntryRef, ...]:
+    return tuple(EntryRef(ref.title, ref.href) for ref in refs)  # type: ignore[attr-defined]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a paper is related to or mentioned by several
 def short_title(title: str) -> str:
     """Return the name before a title's colon when it is short, else its first words up to SHORT_TITLE_CHARS and "…"."""
     name, colon, _ = title.partition(": ")
@@ -137,13 +140,18 @@ def page_url(page: str, use_directory_urls: bool) -> str:
     return f"{stem}/"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def relative_url(target: str, here: str, use_directory_urls: bool) -> str:
     """Return the URL that leads from page `here` to page `target` in the built site (both generated pages)."""
     to, start = page_url(target, use_directory_urls), page_url(here, use_directory_urls)
-    url = posixpath.relpath(to or ".", posixpath.dirname(start) or ".")
-    if use_directory_urls and (to.endswith("/") or not to):
-        url = "./" if url == "." else f"{url}/"
-    return url
+    # Both are plain relative paths (no "." or ".." parts): what posixpath.relpath gives, without its cost.
+    to_folder, _, name = to.rpartition("/")
+    ups, downs = posixpath.dirname(start).split("/"), to_folder.split("/")
+    ups, downs = [part for part in ups if part], [part for part in downs if part]
+    common = 0
+    while common < min(len(ups), len(downs)) and ups[common] == downs[common]:
+        common += 1
+    return "/".join([".."] * (len(ups) - common) + downs[common:] + [name]) or "./"
 
 
 class EntryRenderer:
@@ -165,9 +173,9 @@ class EntryRenderer:
         self.used: dict[str, str] = {}
 
     def __call__(self, view: PaperView) -> Markup:
-        entry = entry_of(view)
         if self.cache is None:
-            return Markup(self.render(entry))
+            return Markup(self.render(view))  # the view has every field an Entry has
+        entry = entry_of(view)
         key = hashlib.blake2b(self._salt + repr(entry).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
         body = self.cache.get(key)
         if body is None:
@@ -176,8 +184,11 @@ class EntryRenderer:
             self.used.setdefault(key, "")
         return Markup(body)
 
-    def render(self, entry: Entry) -> str:
+    def render(self, entry: Entry | PaperView) -> str:
         """Return one entry body: a <div> on lines that each start with a tag, without blank lines."""
-        lines = _LINE_BREAKS.split(self.template.render(paper=entry).strip())
+        body = self.template.render(paper=entry).strip()
+        if body.startswith("<") and not _UNTIDY.search(body):
+            return f'<div class="digest-entry">\n{body}\n</div>'
+        lines = _LINE_BREAKS.split(body)
         joined = "".join(("\n" if line.startswith("<") else " ") + line for line in lines if line)
         return f'<div class="digest-entry">{joined}\n</div>'

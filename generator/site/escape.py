@@ -147,9 +147,16 @@ def html_block_text(value: object) -> Markup:
     """Return a value escaped for a raw HTML block of a Markdown page (the finalize hook of HTML templates)."""
     if isinstance(value, Markup):
         return value
-    if value is None:
-        return Markup("")
-    escaped = str(escape(collapse_spaces(str(value))))
+    if isinstance(value, str):
+        return _block_text_cached(value) if len(value) <= _SHORT else _block_text(value)
+    return Markup("") if value is None else _block_text(str(value))
+
+
+def _block_text(text: str) -> Markup:
+    escaped = str(escape(collapse_spaces(text)))
     if "{" in escaped or "}" in escaped:
         escaped = escaped.translate(_BLOCK_REFERENCES)
     return Markup(escaped)
+
+
+_block_text_cached = functools.lru_cache(maxsize=1 << 17)(_block_text)

@@ -20,7 +20,7 @@ from ..config import DigestConfig
 from ..constants import FEED_FOLDER, NEW_PAGE, WITH_CODE_PAGE
 from ..enrich.topics import Match
 from ..models import Link, Paper
-from .entries import relative_url, split_abstract, why_here
+from .entries import relative_url, short_title, split_abstract, why_here
 from .escape import html_attr
 from .paging import UNSORTED, Paging, newest_first_key, ordered_parts, relative, split_groups, topic_page
 from .parts import PartGroup, PartIndex
@@ -58,7 +58,7 @@ class LinkView:
 
 
 class PaperView:
-    """Everything an entry shows of one paper, worked out when a template first asks; its links are final URLs (entries.py).
+    """Everything an entry shows of one paper, worked out when a template first asks; links are final URLs, papers short titles (entries.py).
 
     A view of every paper is made before any page is rendered, but only the
     one page that shows the paper reads it; pages are rendered in forked
@@ -154,7 +154,7 @@ class PaperView:
 
     def _refs(self, paper_ids: Iterable[str]) -> list[PaperRef]:
         by_id, url, here = self._site.by_id, self._site.url, self._here
-        return [PaperRef(by_id[pid].title, url(pid, here)) for pid in paper_ids if pid in by_id]
+        return [PaperRef(short_title(by_id[pid].title), url(pid, here)) for pid in paper_ids if pid in by_id]
 
 
 @dataclass
