@@ -158,7 +158,7 @@ class EntryRenderer:
     """Render entry bodies with the HTML template, reusing each one rendered before for the same entry and template.
 
     ``cache`` (kept by `digest serve` between builds) maps a key made of the
-    template's source and every field of the Entry to the rendered HTML, so
+    templates' sources and every field of the Entry to the rendered HTML, so
     a cached body is byte for byte what rendering it again would give.
     The keys this renderer used are kept in ``used``, with the bodies it
     rendered (those it found in the cache with ""), for the caller to store:
@@ -167,8 +167,11 @@ class EntryRenderer:
 
     def __init__(self, environment: jinja2.Environment, cache: MutableMapping[str, str] | None = None) -> None:
         self.template = environment.get_template(ENTRY_TEMPLATE)
-        source, filename, _ = environment.loader.get_source(environment, ENTRY_TEMPLATE)  # type: ignore[union-attr]
-        self._salt = f"{filename}\0{source}\0".encode("utf-8", "surrogatepass")
+        # Every template the loader can find, since the entry template may include others.
+        loader = environment.loader
+        assert loader is not None
+        sources = (f"{name}\0{loader.get_source(environment, name)[0]}" for name in loader.list_templates())
+        self._salt = "\0".join(sources).encode("utf-8", "surrogatepass") + b"\0"
         self.cache = cache
         self.used: dict[str, str] = {}
 

@@ -117,6 +117,13 @@ def test_a_warm_entry_cache_gives_the_pages_a_cold_build_gives(monkeypatch: pyte
     custom = make_environment([tmp_path])
     assert render_files(custom, site, views, SERIAL, cache) == render_files(custom, site, views, SERIAL)
     assert "<p>A changed title</p>" in render_files(custom, site, views, SERIAL, cache)[site.paging.page_of["p29"]]
+    # So is a template the entry template includes.
+    (tmp_path / "_entry.html.j2").write_text('{% include "_part.html.j2" %}\n', encoding="utf-8")
+    (tmp_path / "_part.html.j2").write_text("<p>{{ paper.title }}</p>\n", encoding="utf-8")
+    render_files(make_environment([tmp_path]), site, views, SERIAL, cache)
+    (tmp_path / "_part.html.j2").write_text("<p>Part: {{ paper.title }}</p>\n", encoding="utf-8")
+    custom = make_environment([tmp_path])
+    assert render_files(custom, site, views, SERIAL, cache) == render_files(custom, site, views, SERIAL)
 
 
 def test_a_failing_entry_template_names_its_file(tmp_path: Path):
