@@ -21,7 +21,6 @@ from dataclasses import dataclass, field, replace
 import jinja2
 
 from .config import DigestConfig, Topic
-from .constants import DIGEST_BIB
 from .enrich.dedup import merge_records
 from .enrich.links import paper_links, paper_page
 from .enrich.mentions import find_mentions
@@ -34,15 +33,14 @@ from .output import OutputError, OutputFolder, WriteResult, output_root
 from .report import Report
 from .site.paging import newest_first, page_papers
 from .site.render import (
-    Job,
     make_environment,
+    render_files,
     render_jobs,
     render_overview,
     render_site_pages,
     render_topic_pages,
     run_jobs,
 )
-from .site.bibtex import digest_bib
 from .site.search_index import SearchPage, SearchPaper, build_search_index, search_entries
 from .site.views import Site, SiteViews, build_views, pages_showing
 from .sources import ListingResult, SourceFile, load_sources, read_file
@@ -87,6 +85,8 @@ class StageCache:
     links: dict[tuple[str, str, tuple[str, ...], str | None], tuple[Link, ...]] = field(default_factory=dict)
     assignments: dict[tuple[str, str], Assignment] = field(default_factory=dict)
     topics: tuple[Topic, ...] = ()
+    entries: dict[str, str] | None = None
+    """Entry bodies by a hash of everything they show and their template (site/entries.py); None keeps none (`digest build`)."""
 
     def read(self, source: SourceFile) -> ListingResult:
         if source not in self.listings:
@@ -245,23 +245,6 @@ def lay_out(corpus: Corpus, papers: list[Paper], use_directory_urls: bool, chang
     return Layout(report, site, build_views(site, shown), make_environment([config.root / "templates"]), shown)
 
 
-def _jobs(layout: Layout) -> dict[str, Job]:
-    """Return the jobs that make every generated file: the site's (see render_jobs) and digest.bib."""
-    papers = layout.site.papers
-    return {
-        **render_jobs(layout.environment, layout.site, layout.views),
-        DIGEST_BIB: lambda: {DIGEST_BIB: digest_bib(papers)},
-    }
-
-
-def _render_files(layout: Layout, executor: Executor) -> dict[str, str]:
-    """Return every generated file, keyed by path relative to the output folder."""
-    files: dict[str, str] = {}
-    for run in run_jobs(_jobs(layout), executor, lambda run: run).values():
-        files.update(run)
-    return files
-
-
 @without_cyclic_gc
 def build_digest(
     config: DigestConfig,
@@ -282,9 +265,10 @@ def build_digest(
     on_step("render")
     layout = lay_out(corpus, papers, use_directory_urls)
     site, views, environment = layout.site, layout.views, layout.environment
+    entries = None if cache is None else cache.entries
     digest = Digest(
         config, papers, site.matches, layout.report,
-        _render_files(layout, corpus.executor), render_overview(environment, site, views),
+        render_files(environment, site, views, corpus.executor, entries), render_overview(environment, site, views),
         page_of=site.paging.page_of, use_directory_urls=use_directory_urls,
     )
     digest.search_pages, digest.search_papers = search_entries(site, views)
@@ -337,7 +321,7 @@ def update_digest(
         return None
     files = {
         **previous.files,
-        **render_topic_pages(environment, views, corpus.executor, layout.shown),
+        **render_topic_pages(environment, views, corpus.executor, layout.shown, None if cache is None else cache.entries),
         **render_site_pages(environment, site, views),
     }
     return Digest(
@@ -433,7 +417,7 @@ def generate(
             clear = {path: text for path, text in files.items() if path not in collisions}
             return folder.write_unchecked(clear), list(files), collisions
 
-        runs = run_jobs(_jobs(layout), corpus.executor, write).values()
+        runs = run_jobs(render_jobs(layout.environment, layout.site, layout.views), corpus.executor, write).values()
         collisions = sorted(path for _, _, found in runs for path in found)
         if collisions:
             raise OutputError(folder.collision_message(collisions))

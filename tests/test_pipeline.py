@@ -16,17 +16,30 @@ from generator.pipeline import StageCache, build_digest, generate, load_digest, 
 from .conftest import PROJECT, assert_forked, copy_project
 
 
-def test_a_warm_cache_builds_the_same_digest_as_a_cold_one():
+@pytest.mark.parametrize("forking", [False, True], ids=["in this process", "in forked workers"])
+def test_a_warm_cache_builds_the_same_digest_as_a_cold_one(request: pytest.FixtureRequest, forking: bool):
+    forked = request.getfixturevalue("forked_pools") if forking else None
+    executor = ForkExecutor() if forking else SERIAL
     config = load_config(PROJECT / "digest.yml")
     sources, _ = load_sources(config)
-    cache = StageCache()
-    build_digest(config, sources[:-1], cache=cache)
+    cache = StageCache(entries={})  # as `digest serve` keeps it, rendered entry bodies too
+    build_digest(config, sources[:-1], cache=cache, executor=executor)
     assert len(cache.listings) == len(sources) - 1
-    warm = build_digest(config, sources, cache=cache)
+    first = dict(cache.entries)
+    warm = build_digest(config, sources, cache=cache, executor=executor)
+    if forked is not None:
+        assert_forked(forked)
     cold = build_digest(config, sources)
     assert warm.files == cold.files
     assert warm.report.to_json() == cold.report.to_json()
     assert len(cache.listings) == len(sources)
+    # Workers hand back the bodies they rendered: the cache holds one per entry of this build, some reused
+    # (a new listing changes many papers' related ones), and all of them by a build of the same listings.
+    assert len(cache.entries) == len(warm.papers)
+    assert first.keys() & cache.entries.keys()
+    second = dict(cache.entries)
+    assert build_digest(config, sources, cache=cache, executor=executor).files == cold.files
+    assert cache.entries == second
 
 
 def test_the_cache_forgets_removed_listings_and_a_changed_taxonomy():

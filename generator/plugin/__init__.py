@@ -30,6 +30,7 @@ from .pages import (
     ASSETS,
     REQUIRED_EXTENSIONS,
     SEARCH_WORKER,
+    EntryBlocks,
     Loaded,
     add_generated,
     feed_links,
@@ -62,6 +63,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.search_job: Pending[dict[str, str]] | None = None
         # Generated files (src_uri) of this build.
         self.generated: set[str] = set()
+        self.entry_blocks = EntryBlocks()
 
     @property
     def digest(self) -> Digest | None:
@@ -72,6 +74,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         # Having on_startup also keeps this instance alive across `serve` rebuilds.
         self.serving = command == "serve"
         self.preview.dirty = self.serving and dirty
+        if self.serving:  # rebuilds re-render only the entries that changed
+            self.preview.cache.entries = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).resolve().parent
@@ -110,10 +114,15 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.loaded is None:
             return markdown
-        if self.material.search and page.file.src_uri in self.generated:
-            # Our own index finds these pages' papers; Material's would hold all their text.
-            page.meta["search"] = {"exclude": True}
+        if page.file.src_uri in self.generated:
+            if self.material.search:
+                # Our own index finds these pages' papers; Material's would hold all their text.
+                page.meta["search"] = {"exclude": True}
+            return self.entry_blocks.set_aside(page.file.src_uri, markdown)
         return with_overview(markdown, self.loaded.digest.overview) if page.file.src_uri == "index.md" else markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return self.entry_blocks.put_back(page.file.src_uri, html)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Show the preview's problem, link the Atom feeds from the page head, and use the digest's search."""

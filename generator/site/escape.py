@@ -15,7 +15,7 @@ import functools
 import html
 import re
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..enrich.text import collapse_spaces
 
@@ -134,3 +134,29 @@ def finalize(value: object) -> object:
     if isinstance(value, (int, float)):
         return value
     return md_text(str(value))
+
+
+# Inside a raw HTML block Markdown runs no inline pattern, but preprocessors
+# read the page's lines before the block is set aside: pymdownx.critic's
+# "{++ ++}" anywhere in a line, snippets and fences only at a line's start
+# (which an entry body never gives text, see entries.py).
+_BLOCK_REFERENCES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
+def html_block_text(value: object) -> Markup:
+    """Return a value escaped for a raw HTML block of a Markdown page (the finalize hook of HTML templates)."""
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, str):
+        return _block_text_cached(value) if len(value) <= _SHORT else _block_text(value)
+    return Markup("") if value is None else _block_text(str(value))
+
+
+def _block_text(text: str) -> Markup:
+    escaped = str(escape(collapse_spaces(text)))
+    if "{" in escaped or "}" in escaped:
+        escaped = escaped.translate(_BLOCK_REFERENCES)
+    return Markup(escaped)
+
+
+_block_text_cached = functools.lru_cache(maxsize=1 << 17)(_block_text)

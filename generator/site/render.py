@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,11 +18,13 @@ import jinja2
 from markupsafe import Markup
 
 from ..config import display_path
-from ..constants import CHART_FILE, NEW_PAGE, PAPERS_JSON
+from ..constants import CHART_FILE, DIGEST_BIB, NEW_PAGE, PAPERS_JSON
 from ..errors import TemplateError
 from ..executor import Executor, split
+from .bibtex import digest_bib
 from .chart import digest_chart
-from .escape import finalize
+from .entries import EntryRenderer
+from .escape import finalize, html_block_text
 from .feeds import digest_feeds
 from .papers_json import papers_json
 from .views import Site, SiteViews, TopicView, code_pages, listing_days
@@ -34,6 +36,10 @@ PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 RENDER_PARTS = 8  # runs of topic pages handed to the workers
 # Jobs that run first, the largest first, so that no core waits for one at the end.
 LARGEST_FIRST = (PAPERS_JSON, "site pages", "feeds")
+# Not a path: a topic-page job hands back the entry bodies it used under
+# this prefix (see EntryRenderer), for `digest serve`'s cache.
+ENTRY_KEY = "\0entry:"
+EntryCache = MutableMapping[str, str]
 
 
 class _Template(jinja2.Template):
@@ -103,24 +109,31 @@ def make_environment(extra_dirs: list[Path] | None = None) -> jinja2.Environment
 
 
 def render_files(
-    environment: jinja2.Environment, site: Site, views: SiteViews, executor: Executor
+    environment: jinja2.Environment, site: Site, views: SiteViews, executor: Executor, entries: EntryCache | None = None
 ) -> dict[str, str]:
-    """Return every generated file, keyed by path relative to the output folder."""
+    """Return every generated file, keyed by path relative to the output folder.
+
+    With an ``entries`` cache, entry bodies rendered before are reused, and
+    the cache keeps exactly the entries of this build afterwards.
+    """
     files: dict[str, str] = {}
-    for run in run_jobs(render_jobs(environment, site, views), executor, lambda run: run).values():
+    for run in run_jobs(render_jobs(environment, site, views, entries), executor, lambda run: run).values():
         files.update(run)
-    return files
+    return _store_entries(files, entries, keep_unused=False)
 
 
-def render_jobs(environment: jinja2.Environment, site: Site, views: SiteViews) -> dict[str, Job]:
+def render_jobs(
+    environment: jinja2.Environment, site: Site, views: SiteViews, entries: EntryCache | None = None
+) -> dict[str, Job]:
     """Return the jobs that make every generated file, by name: runs of topic pages, the site pages, feeds, papers.json."""
     pages = views.topic_pages()
-    render_run = _topic_page_renderer(environment, views, pages)
+    render_run = _topic_page_renderer(environment, views, pages, entries)
     runs = split(range(len(pages)), RENDER_PARTS)
     return {
         **{f"topic pages {number + 1} of {len(runs)}": functools.partial(render_run, run) for number, run in enumerate(runs)},
         "site pages": functools.partial(render_site_pages, environment, site, views),
         "feeds": functools.partial(digest_feeds, site),
+        DIGEST_BIB: lambda: {DIGEST_BIB: digest_bib(site.papers)},
         PAPERS_JSON: lambda: {
             PAPERS_JSON: papers_json(site.papers, site.matches, site.paging.page_of, site.config.output, site.use_directory_urls)
         },
@@ -139,29 +152,54 @@ def run_jobs(jobs: dict[str, Job], executor: Executor, handle: Callable[[dict[st
 
 
 def render_topic_pages(
-    environment: jinja2.Environment, views: SiteViews, executor: Executor, shown: set[str] | None = None
+    environment: jinja2.Environment,
+    views: SiteViews,
+    executor: Executor,
+    shown: set[str] | None = None,
+    entries: EntryCache | None = None,
 ) -> dict[str, str]:
     """Return the topic pages and their parts (only the ``shown`` pages, if given)."""
     pages = views.topic_pages()
     if shown is not None:
         pages = [page for page in pages if str(page.page) in shown]
-    render_run = _topic_page_renderer(environment, views, pages)
+    render_run = _topic_page_renderer(environment, views, pages, entries)
     # Topic pages are most of the work; large digests render them in forked workers.
     parts = executor.map(render_run, split(range(len(pages)), RENDER_PARTS))
-    return {page: text for part in parts for page, text in part.items()}
+    return _store_entries({page: text for part in parts for page, text in part.items()}, entries, keep_unused=True)
 
 
 def _topic_page_renderer(
-    environment: jinja2.Environment, views: SiteViews, pages: list[TopicView]
+    environment: jinja2.Environment, views: SiteViews, pages: list[TopicView], entries: EntryCache | None
 ) -> Callable[[Sequence[int]], dict[str, str]]:
-    """Return a function that renders a run of the pages (by number)."""
+    """Return a function that renders a run of the pages (by number), with the entry bodies it used when caching."""
     template = environment.get_template("topic.md.j2")
+    # Entry bodies are HTML: autoescaped by Jinja, with the escaping of a raw HTML block.
+    entry_html = EntryRenderer(environment.overlay(autoescape=True, finalize=html_block_text), entries)
     digest = views.digest
 
     def render_run(numbers: Sequence[int]) -> dict[str, str]:
-        return {str(pages[number].page): template.render(digest=digest, topic=pages[number]) for number in numbers}
+        entry_html.used = {}
+        files = {
+            str(pages[number].page): template.render(digest=digest, topic=pages[number], entry_html=entry_html)
+            for number in numbers
+        }
+        if entries is not None:
+            files.update((ENTRY_KEY + key, body) for key, body in entry_html.used.items())
+        return files
 
     return render_run
+
+
+def _store_entries(files: dict[str, str], entries: EntryCache | None, keep_unused: bool) -> dict[str, str]:
+    """Move the entry bodies the jobs used out of files into the cache (dropping the unused ones unless told); return the files."""
+    if entries is None:
+        return files
+    used = {name.removeprefix(ENTRY_KEY): files.pop(name) for name in [n for n in files if n.startswith(ENTRY_KEY)]}
+    kept = {key: body or entries[key] for key, body in used.items()}
+    if not keep_unused:
+        entries.clear()
+    entries.update(kept)
+    return files
 
 
 def render_site_pages(environment: jinja2.Environment, site: Site, views: SiteViews) -> dict[str, str]:

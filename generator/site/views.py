@@ -20,6 +20,7 @@ from ..config import DigestConfig
 from ..constants import FEED_FOLDER, NEW_PAGE, WITH_CODE_PAGE
 from ..enrich.topics import Match
 from ..models import Link, Paper
+from .entries import relative_url, short_title, split_abstract, why_here
 from .escape import html_attr
 from .paging import UNSORTED, Paging, newest_first_key, ordered_parts, relative, split_groups, topic_page
 from .parts import PartGroup, PartIndex
@@ -34,10 +35,7 @@ NEW_PAPERS_MAX = 600
 CODE_ROWS_PER_PAGE = 1000
 # An entry lists at most this many of the papers that mention it, newest first.
 MAX_MENTIONED_BY = 20
-# The abstract shows this much before "Read more".
-SUMMARY_CHARS = 280
 _SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,7 @@ class LinkView:
 
 
 class PaperView:
-    """Everything a template shows of one paper, worked out when a template first asks.
+    """Everything an entry shows of one paper, worked out when a template first asks; links are final URLs, papers short titles (entries.py).
 
     A view of every paper is made before any page is rendered, but only the
     one page that shows the paper reads it; pages are rendered in forked
@@ -116,8 +114,8 @@ class PaperView:
 
     @functools.cached_property
     def also_in(self) -> list[PaperRef]:
-        topics = self._site.topics
-        return [self._site.topic_ref(t, self._here) for t in self._paper.topics[1:] if t in topics]
+        site = self._site
+        return [PaperRef(site.topics[t].title, site.topic_url(t, self._here)) for t in self._paper.topics[1:] if t in site.topics]
 
     @functools.cached_property
     def related(self) -> list[PaperRef]:
@@ -145,8 +143,8 @@ class PaperView:
     @functools.cached_property
     def why(self) -> str:
         topics = self._site.topics
-        return "; ".join(
-            f"{topics[m.topic].title if m.topic in topics else m.topic}: \u201c{m.phrase}\u201d in {m.field}"
+        return why_here(
+            (topics[m.topic].title if m.topic in topics else m.topic, m.phrase, m.field)
             for m in self._site.matches.get(self._paper.id, ())
         )
 
@@ -155,8 +153,8 @@ class PaperView:
         return self._site.href(self._paper.id, self._here)
 
     def _refs(self, paper_ids: Iterable[str]) -> list[PaperRef]:
-        by_id, ref, here = self._site.by_id, self._site.ref, self._here
-        return [ref(paper_id, here) for paper_id in paper_ids if paper_id in by_id]
+        by_id, url, here = self._site.by_id, self._site.url, self._here
+        return [PaperRef(short_title(by_id[pid].title), url(pid, here)) for pid in paper_ids if pid in by_id]
 
 
 @dataclass
@@ -270,6 +268,15 @@ class Site:
         anchor = self.anchors[paper_id]
         return Markup(f"#{anchor}" if page == here else f"{relative(page, here)}#{anchor}")
 
+    def url(self, paper_id: str, here: str) -> Markup:
+        """Return the URL (not the Markdown link) from page `here` to a paper's full entry, for HTML blocks."""
+        page, anchor = self.paging.page_of[paper_id], self.anchors[paper_id]
+        return Markup(f"#{anchor}" if page == here else f"{relative_url(page, here, self.use_directory_urls)}#{anchor}")
+
+    def topic_url(self, topic_id: str, here: str) -> Markup:
+        """Return the URL from page `here` to a topic's page, for HTML blocks."""
+        return Markup(relative_url(topic_page(topic_id), here, self.use_directory_urls))
+
     def ref(self, paper_id: str, here: str | None) -> PaperRef:
         """Return a link from page `here` to a paper's entry, with its title and date."""
         paper = self.by_id[paper_id]
@@ -341,7 +348,7 @@ def build_views(site: Site, shown: Collection[str] | None = None) -> SiteViews:
             if index == 0:
                 on_page[page].entries.append(site.paper_view(paper))
             else:
-                on_page[page].others.append(PaperRef(paper.title, site.href(paper.id, page), _date(paper)))
+                on_page[page].others.append(PaperRef(paper.title, site.url(paper.id, page), _date(paper)))
     dates = [date for p in site.papers if (date := p.arrival_date)]
     with_code = sum(1 for p in site.papers if p.has_code)
     digest = DigestView(
@@ -424,18 +431,6 @@ def _code_row(site: Site, paper: Paper, code: Link, here: str) -> CodeRow:
         host=code.label,
         topics=[site.topic_ref(t, here) for t in paper.topics if t in site.topics],
     )
-
-
-def split_abstract(abstract: str) -> tuple[str, str]:
-    """Split an abstract into the first sentences (about SUMMARY_CHARS) and the rest."""
-    if len(abstract) <= SUMMARY_CHARS * 1.5:
-        return abstract, ""
-    # A sentence end that starts before SUMMARY_CHARS cannot be found from
-    # there: its look-behind would need the full stop inside the spaces.
-    match = _SENTENCE_END.search(abstract, SUMMARY_CHARS)
-    if match:
-        return abstract[: match.start()], abstract[match.end() :]
-    return abstract, ""
 
 
 def _safe_id(value: str) -> Markup:

@@ -9,11 +9,14 @@ from pathlib import Path
 import markdown
 import pymdownx.superfences
 import pytest
+from markupsafe import Markup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from material.extensions.emoji import to_svg, twemoji
 
-from generator.site.escape import html_attr, md_text, md_text_plain
+from generator.site.entries import Entry, EntryLink, EntryRef, EntryRenderer
+from generator.site.escape import html_attr, html_block_text, md_text, md_text_plain
+from generator.site.render import make_environment
 
 # The extensions Material's own documentation enables (its mkdocs.yml), with
 # its settings, plus tables (our pages use them) and the other extensions a
@@ -146,6 +149,7 @@ SPAN = '<span class="digest-meta">{}</span>'
 TITLE_ATTRIBUTE = '<span class="digest-why" title="{}">why here?</span>'
 DIV = "<div markdown>\n\n{}\n\n</div>"
 DETAILS = '<details class="digest-more" markdown>\n<summary>Read the whole abstract</summary>\n\n{}\n\n</details>'
+ALSO_LIST = '## Also {{: #digest-also-here }}\n\n<div class="digest-also">\n<ul>\n<li><a href="../b/#entry-id">{}</a> · 2024-01-02</li>\n</ul>\n</div>\n'
 
 
 def as_paragraph(root: Node) -> str:
@@ -200,11 +204,58 @@ def in_details(root: Node) -> str:
     return plain(details.elements[1])
 
 
+def in_also_list(root: Node) -> str:
+    link = only(only(only(root.elements[1], "ul"), "li"), "a")
+    assert link.attrs == {"href": "../b/#entry-id"}
+    return plain(link)
+
+
 CONTEXTS = {
-    PARAGRAPH: as_paragraph, HEADING: as_heading, LINK_TEXT: as_link_text, TABLE_CELL: as_table_cell,
+    ALSO_LIST: in_also_list, PARAGRAPH: as_paragraph, HEADING: as_heading, LINK_TEXT: as_link_text, TABLE_CELL: as_table_cell,
     LIST_ITEM: as_list_item, SPAN: in_span, TITLE_ATTRIBUTE: in_title_attribute, DIV: in_div,
     DETAILS: in_details,
 }  # fmt: skip
+
+
+# The entry body: a raw HTML block from _entry.html.j2, every field holding the text, after its Markdown heading.
+ENTRY_HTML = EntryRenderer(make_environment().overlay(autoescape=True, finalize=html_block_text), {})
+
+
+def entry_block(source: str) -> str:
+    ref = EntryRef(source, Markup("page/#entry-id"))
+    entry = Entry(
+        id=Markup("entry-id"), title=source, meta=(source,), why=source,
+        links=(EntryLink(html_attr("https://x.org/a"), source, "code", source),), summary=source, more=source,
+        also_in=(ref,), mentions=(ref,), mentioned_by=(ref,), mentioned_by_more=2, related=(ref,),
+    )  # fmt: skip
+    return f"## {md_text(source)} {{: #entry-id }}\n\n{ENTRY_HTML.render(entry)}\n"
+
+
+def in_entry_block(root: Node) -> list[str]:
+    """Return every text and attribute the entry shows, checking its elements are the template's own."""
+    heading, body = root.elements
+    assert heading.tag == "h2" and body.attrs == {"class": "digest-entry"}
+    meta, links, summary, details, refs = body.elements
+    why = meta.elements[1]
+    assert [e.tag for e in meta.elements] == ["span", "span"] and plain(why) == "why here?"
+    button = only(links, "a")
+    assert button.attrs == {"class": "md-button digest-link digest-code", "href": "https://x.org/a", "rel": "noopener"}
+    assert [e.tag for e in details.elements] == ["summary", "p"]
+    texts = [as_heading(root_of(heading)), plain(meta.elements[0]), str(why.attrs["title"]),
+             "".join(c for c in button.children if isinstance(c, str)).strip(), plain(only(button, "code")),
+             plain(summary), plain(details.elements[1])]  # fmt: skip
+    for paragraph in refs.elements:
+        strong, link = paragraph.elements
+        assert strong.tag == "strong" and link.tag == "a" and link.attrs == {"href": "page/#entry-id"}
+        texts.append(plain(link))
+    assert len(texts) == 11
+    return texts
+
+
+def root_of(node: Node) -> Node:
+    root = Node("root", {})
+    root.children.append(node)
+    return root
 
 
 def assert_renders_as_text(r: markdown.Markdown, source: str) -> None:
@@ -212,6 +263,7 @@ def assert_renders_as_text(r: markdown.Markdown, source: str) -> None:
     expected = " ".join(source.split())
     for template, find in CONTEXTS.items():
         assert find(tree(render(r, template.format(md_text(source))))) == expected, template
+    assert set(in_entry_block(tree(render(r, entry_block(source))))) == {expected}
 
 
 def test_html_stays_text(renderer):
@@ -279,6 +331,7 @@ def test_snippets_never_include_a_file(renderer):
     for source in ['--8<-- "secret.txt"', ';--8<-- "secret.txt"', "--8<--\nsecret.txt\n--8<--", '-8<- "x"']:
         for template in CONTEXTS:
             assert SECRET not in render(renderer, template.format(md_text(source))), template
+        assert SECRET not in render(renderer, entry_block(source))
 
 
 def test_text_cannot_define_what_other_text_means(renderer):

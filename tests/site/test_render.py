@@ -67,7 +67,7 @@ def test_every_page_kind_keeps_its_limit_and_every_part_is_linked(monkeypatch):
         topic = name.split("/")[0].removesuffix(".md")
         body, _, also = text.partition("## Also in this topic {: #digest-also-here }")
         here = [pid for pid in _HEADING.findall(body)]
-        others = re.findall(r"^- \[.*\]\([^)]*#([a-z0-9-]+)\)", also, re.M)
+        others = re.findall(r'^<li><a href="[^"#]*#([a-z0-9-]+)">', also, re.M)
         # A full entry weighs 20 short lines; a page holds 3 entries' worth.
         assert 20 * len(here) + len(others) <= 3 * 20, name
         assert [order[pid] for pid in here] == sorted(order[pid] for pid in here), f"{name} is not newest first"
@@ -106,6 +106,7 @@ BROKEN_TEMPLATES = {
     "unknown value": ("topic.md.j2", "\n# {{ topic.nope }}\n", "templates/topic.md.j2' line 2: 'generator.site.views.TopicView object' has no attribute 'nope'"),
     "missing include": ("topic.md.j2", '{% include "x.j2" %}\n', "templates/topic.md.j2' line 1: the template 'x.j2' does not exist"),
     "failing include": ("_entry.md.j2", "{{ paper.title.nope }}\n", "templates/_entry.md.j2' line 1:"),
+    "failing entry body": ("_entry.html.j2", "<p>\n{{ paper.title.nope }}</p>\n", "templates/_entry.html.j2' line 2:"),
     "python error": ("overview.md.j2", "{{ 1 // 0 }}\n", "templates/overview.md.j2' line 1: integer division or modulo by zero"),
 }
 

@@ -53,8 +53,8 @@ def test_an_entry_lists_the_newest_of_many_papers_that_mention_it():
     ]  # fmt: skip
     files = render([famous, *citing], page_size=100)
     entry = files["a.md"]
-    refs = re.search(r"\*\*Mentioned by:\*\* (.*)", entry)
+    refs = re.search(r"<strong>Mentioned by:</strong> (.*)</p>", entry)
     assert refs is not None
-    shown = re.findall(r"\[Citing (\d+)\]", refs[1])
+    shown = re.findall(r">Citing (\d+)</a>", refs[1])
     assert shown == [f"{i:02d}" for i in range(24, 4, -1)]  # the 20 newest, newest first
     assert refs[1].endswith(" and 5 more")
