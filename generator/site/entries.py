@@ -68,6 +68,10 @@ class Entry:
 
     id: Markup
     title: str
+    authors: str
+    all_authors: str
+    note: str
+    bibtex: str
     meta: tuple[str, ...]
     why: str
     links: tuple[EntryLink, ...]
@@ -83,7 +87,8 @@ class Entry:
 def entry_of(view: PaperView) -> Entry:
     """Return what the entry template sees of a paper's view."""
     return Entry(
-        id=view.id, title=view.title, meta=tuple(view.meta), why=view.why,
+        id=view.id, title=view.title, authors=view.authors, all_authors=view.all_authors, note=view.note,
+        bibtex=view.bibtex, meta=tuple(view.meta), why=view.why,
         links=tuple(EntryLink(link.href, link.label, link.kind, link.repo) for link in view.links),
         summary=view.summary, more=view.more,
         also_in=_refs(view.also_in), mentions=_refs(view.mentions), mentioned_by=_refs(view.mentioned_by),

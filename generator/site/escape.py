@@ -160,3 +160,14 @@ def _block_text(text: str) -> Markup:
 
 
 _block_text_cached = functools.lru_cache(maxsize=1 << 17)(_block_text)
+
+
+def html_block_pre(text: str) -> Markup:
+    """Return preformatted text (a BibTeX entry) for a <pre> in a raw HTML block: escaped, its line breaks kept as references.
+
+    A raw HTML block ends at a blank line and the renderer joins its lines,
+    so the breaks are written as "&#10;", which the browser shows as breaks.
+    """
+    escaped = str(escape(str(text))).translate(_BLOCK_REFERENCES)
+    return Markup(escaped.replace("\r", "").replace("\n", "&#10;"))
+

@@ -23,11 +23,12 @@ from ..errors import TemplateError
 from ..executor import Executor, split
 from .bibtex import digest_bib
 from .chart import digest_chart
+from .code_table import code_pages
 from .entries import EntryRenderer
-from .escape import finalize, html_block_text
+from .escape import finalize, html_block_pre, html_block_text
 from .feeds import digest_feeds
 from .papers_json import papers_json
-from .views import Site, SiteViews, TopicView, code_pages, listing_days
+from .views import Site, SiteViews, TopicView, listing_days
 
 Result = TypeVar("Result")
 Job = Callable[[], dict[str, str]]
@@ -93,7 +94,7 @@ def _template_problem(error: Exception, name: str) -> str:
 def make_environment(extra_dirs: list[Path] | None = None) -> jinja2.Environment:
     """Return the Jinja environment: user templates first, then the bundled ones."""
     search = [str(d) for d in (extra_dirs or []) if d.is_dir()] + [str(PACKAGE_TEMPLATES)]
-    return _Environment(
+    environment = _Environment(
         loader=jinja2.FileSystemLoader(search),
         # Each build makes its own environment, so an edited template is still
         # read by the next build; within a build, checking the file's time again
@@ -106,6 +107,8 @@ def make_environment(extra_dirs: list[Path] | None = None) -> jinja2.Environment
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["pre"] = html_block_pre
+    return environment
 
 
 def render_files(

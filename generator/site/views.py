@@ -11,28 +11,28 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
 from ..config import DigestConfig
-from ..constants import FEED_FOLDER, NEW_PAGE, WITH_CODE_PAGE
+from ..constants import FEED_FOLDER, NEW_PAGE
 from ..enrich.topics import Match
-from ..models import Link, Paper
+from ..models import Paper, curator_picks, newest_listing
+from .bibtex import bibtex_by_paper
 from .entries import relative_url, short_title, split_abstract, why_here
 from .escape import html_attr
-from .paging import UNSORTED, Paging, newest_first_key, ordered_parts, relative, split_groups, topic_page
+from .paging import UNSORTED, Paging, newest_first_key, relative, topic_page
 from .parts import PartGroup, PartIndex
+from .reader_links import authors_line, reader_buttons, title_hint, title_link
 
 LATEST_COUNT = 10
 # The New page shows whole listing days until it holds NEW_PAPERS_SHOWN
 # papers, and never more than NEW_PAPERS_MAX: a day that would pass it is
-# cut. The papers-with-code table splits (see paging.py) past
-# CODE_ROWS_PER_PAGE rows; a row is about 0.5 KB of HTML.
+# cut.
 NEW_PAPERS_SHOWN = 300
 NEW_PAPERS_MAX = 600
-CODE_ROWS_PER_PAGE = 1000
 # An entry lists at most this many of the papers that mention it, newest first.
 MAX_MENTIONED_BY = 20
 _SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -45,6 +45,7 @@ class PaperRef:
     title: str
     href: Markup
     date: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,11 +96,12 @@ class PaperView:
     def meta(self) -> list[str]:
         paper = self._paper
         meta = []
+        # Labelled: a publication date (Atom, JSONL, an API paper) is not the day a listing showed it.
         if paper.published:
-            meta.append(paper.published.isoformat())
-        elif paper.listed:
+            meta.append(f"published {paper.published.isoformat()}")
+        if paper.listed and paper.listed != paper.published:
             meta.append(f"listed {paper.listed.isoformat()}")
-        if paper.authors_count is not None:
+        if paper.authors_count is not None and not paper.authors:
             meta.append(f"{paper.authors_count} author" + ("s" if paper.authors_count != 1 else ""))
         if paper.upvotes is not None:
             meta.append(f"{paper.upvotes} upvote" + ("s" if paper.upvotes != 1 else ""))
@@ -109,8 +111,35 @@ class PaperView:
     def links(self) -> list[LinkView]:
         return [
             LinkView(html_attr(link.url), link.label or link.kind, link.kind, link.repo)
-            for link in self._paper.links
+            for link in (*self._paper.links, *reader_buttons(self._paper))
         ]
+
+    @property
+    def paper_href(self) -> Markup:
+        """Where the title leads: the paper's own page, else arXiv's search for its title."""
+        return html_attr(title_link(self._paper))
+
+    @property
+    def paper_hint(self) -> str:
+        return title_hint(self._paper)
+
+    @property
+    def authors(self) -> str:
+        """"First, Second, Third et al.", or "" when the listings gave no names."""
+        return authors_line(self._paper.authors)
+
+    @property
+    def all_authors(self) -> str:
+        return ", ".join(self._paper.authors)
+
+    @property
+    def note(self) -> str:
+        return self._paper.note
+
+    @property
+    def bibtex(self) -> str:
+        """The paper's entry of digest.bib, for the Cite block."""
+        return self._site.bibtex[self._paper.id]
 
     @functools.cached_property
     def also_in(self) -> list[PaperRef]:
@@ -185,18 +214,6 @@ class TopicView:
 
 
 @dataclass(frozen=True)
-class CodeRow:
-    """One row of the papers-with-code table."""
-
-    date: str
-    paper: PaperRef
-    repo: str
-    repo_href: Markup
-    host: str
-    topics: list[PaperRef]
-
-
-@dataclass(frozen=True)
 class ListingDay:
     """Papers first listed on one day (the New page), and how many more that day listed than are shown."""
 
@@ -217,23 +234,14 @@ class DigestView:
     paper_count: int
     with_code: int
     newest: str
+    """The newest listing day (ISO), or "" when no listing said when it showed a paper."""
     latest: list[PaperRef]
+    picks: list[PaperRef]
     chart_rows: list[tuple[str, int]]
 
     @property
     def code_share(self) -> int:
         return round(100 * self.with_code / self.paper_count) if self.paper_count else 0
-
-
-@dataclass(frozen=True)
-class CodePage:
-    """One page of the papers-with-code table: its rows, and its "By date" list when the table is split."""
-
-    page: str
-    rows: list[CodeRow]
-    parts: list[PartGroup]
-    total: int
-    part: str = ""
 
 
 class Site:
@@ -255,6 +263,8 @@ class Site:
         self.use_directory_urls = use_directory_urls
         self.by_id = {paper.id: paper for paper in papers}
         self.anchors = {paper.id: _safe_id(paper.id) for paper in papers}
+        # Made here, before pages are rendered in forked workers, so no worker makes them again.
+        self.bibtex = bibtex_by_paper(papers)
         self.topics = {topic.id: topic for topic in config.topics}
         mentioned_by: dict[str, list[str]] = defaultdict(list)
         for paper in papers:
@@ -280,7 +290,7 @@ class Site:
     def ref(self, paper_id: str, here: str | None) -> PaperRef:
         """Return a link from page `here` to a paper's entry, with its title and date."""
         paper = self.by_id[paper_id]
-        return PaperRef(paper.title, self.href(paper_id, here), _date(paper))
+        return PaperRef(paper.title, self.href(paper_id, here), paper_date(paper))
 
     def topic_ref(self, topic_id: str, here: str | None = None) -> PaperRef:
         """Return a link from page `here` to a topic's page, with its title."""
@@ -348,8 +358,8 @@ def build_views(site: Site, shown: Collection[str] | None = None) -> SiteViews:
             if index == 0:
                 on_page[page].entries.append(site.paper_view(paper))
             else:
-                on_page[page].others.append(PaperRef(paper.title, site.url(paper.id, page), _date(paper)))
-    dates = [date for p in site.papers if (date := p.arrival_date)]
+                on_page[page].others.append(PaperRef(paper.title, site.url(paper.id, page), paper_date(paper)))
+    newest = newest_listing(site.papers)
     with_code = sum(1 for p in site.papers if p.has_code)
     digest = DigestView(
         title=site.config.title,
@@ -359,8 +369,9 @@ def build_views(site: Site, shown: Collection[str] | None = None) -> SiteViews:
         unsorted=unsorted,
         paper_count=len(site.papers),
         with_code=with_code,
-        newest=max(dates).isoformat() if dates else "",
+        newest=newest.isoformat() if newest else "",
         latest=[site.ref(p.id, None) for p in site.papers[:LATEST_COUNT]],
+        picks=[replace(site.ref(p.id, None), note=p.note) for p in curator_picks(site.papers)],
         chart_rows=sorted(Counter(p.published.strftime("%Y-%m") for p in site.papers if p.published).items()),
     )
     return SiteViews(digest, part_views)
@@ -398,47 +409,13 @@ def listing_days(site: Site) -> list[ListingDay]:
     return shown
 
 
-def code_pages(site: Site) -> Iterator[CodePage]:
-    """Yield the papers-with-code page, split like a topic (see paging.py) past CODE_ROWS_PER_PAGE rows.
-
-    A page's rows are made when it is asked for, so only one page's are held at a time.
-    """
-    code_of = {paper.id: code for paper in site.papers if (code := paper.code_link)}
-    with_code = [paper for paper in site.papers if paper.id in code_of]
-    placed = split_groups([(paper, 1) for paper in with_code], CODE_ROWS_PER_PAGE)
-    if placed is None:
-        rows = [_code_row(site, paper, code_of[paper.id], WITH_CODE_PAGE) for paper in with_code]
-        yield CodePage(WITH_CODE_PAGE, rows, [], len(with_code))
-        return
-    stem = WITH_CODE_PAGE.removesuffix(".md")
-    parts = ordered_parts(placed.values(), stem)
-    on_page: dict[str, list[Paper]] = defaultdict(list)
-    for paper in with_code:
-        on_page[f"{stem}/{placed[paper.id]}.md"].append(paper)
-    index = PartIndex(parts, WITH_CODE_PAGE)
-    yield CodePage(WITH_CODE_PAGE, [], index.lines(WITH_CODE_PAGE), len(with_code))
-    for part in parts:
-        rows = [_code_row(site, paper, code_of[paper.id], part.page) for paper in on_page[part.page]]
-        yield CodePage(part.page, rows, index.lines(part.page), len(with_code), part.title)
-
-
-def _code_row(site: Site, paper: Paper, code: Link, here: str) -> CodeRow:
-    return CodeRow(
-        date=_date(paper),
-        paper=PaperRef(paper.title, site.href(paper.id, here)),
-        repo=code.repo or code.url.split("://", 1)[1],
-        repo_href=html_attr(code.url),
-        host=code.label,
-        topics=[site.topic_ref(t, here) for t in paper.topics if t in site.topics],
-    )
-
-
 def _safe_id(value: str) -> Markup:
     if not _SAFE_ID.fullmatch(value):
         raise ValueError(f"unsafe id {value!r}")
     return Markup(value)
 
 
-def _date(paper: Paper) -> str:
+def paper_date(paper: Paper) -> str:
+    """Return the date a reader is shown for a paper (ISO), or ""."""
     date = paper.shown_date
     return date.isoformat() if date else ""

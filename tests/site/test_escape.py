@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from material.extensions.emoji import to_svg, twemoji
 
+from generator.enrich.links import arxiv_title_search
 from generator.site.entries import Entry, EntryLink, EntryRef, EntryRenderer
 from generator.site.escape import html_attr, html_block_text, md_text, md_text_plain
 from generator.site.render import make_environment
@@ -164,6 +165,17 @@ def as_heading(root: Node) -> str:
     return "".join(child for child in heading.children if isinstance(child, str)).strip()
 
 
+def as_linked_heading(root: Node, href: str) -> str:
+    """Return the text of an entry heading whose title links to href (_entry.md.j2), checking it holds nothing else."""
+    heading = only(root, "h2")
+    assert heading.attrs.get("id") == "entry-id"
+    title, permalink = heading.elements
+    assert title.attrs == {"class": "digest-paper", "href": href, "title": "Search arXiv for this title"}
+    assert permalink.attrs.get("href") == "#entry-id" and permalink.text == "¶"
+    assert not title.elements and not "".join(c for c in heading.children if isinstance(c, str)).strip()
+    return plain(title)
+
+
 def as_link_text(root: Node) -> str:
     paragraph = only(root, "p")
     assert [child.tag for child in paragraph.elements] == ["strong", "a"]
@@ -224,31 +236,41 @@ ENTRY_HTML = EntryRenderer(make_environment().overlay(autoescape=True, finalize=
 def entry_block(source: str) -> str:
     ref = EntryRef(source, Markup("page/#entry-id"))
     entry = Entry(
-        id=Markup("entry-id"), title=source, meta=(source,), why=source,
+        id=Markup("entry-id"), title=source, authors=source, all_authors=source, note=source, bibtex=source,
+        meta=(source,), why=source,
         links=(EntryLink(html_attr("https://x.org/a"), source, "code", source),), summary=source, more=source,
         also_in=(ref,), mentions=(ref,), mentioned_by=(ref,), mentioned_by_more=2, related=(ref,),
     )  # fmt: skip
-    return f"## {md_text(source)} {{: #entry-id }}\n\n{ENTRY_HTML.render(entry)}\n"
+    href = html_attr(arxiv_title_search(source))
+    heading = f'## <a class="digest-paper" href="{href}" title="{md_text("Search arXiv for this title")}">{md_text(source)}</a>'
+    return f"{heading} {{: #entry-id }}\n\n{ENTRY_HTML.render(entry)}\n"
 
 
-def in_entry_block(root: Node) -> list[str]:
+def in_entry_block(root: Node, source: str) -> list[str]:
     """Return every text and attribute the entry shows, checking its elements are the template's own."""
     heading, body = root.elements
     assert heading.tag == "h2" and body.attrs == {"class": "digest-entry"}
-    meta, links, summary, details, refs = body.elements
+    authors, meta, links, note, summary, details, cite, refs = body.elements
+    assert authors.attrs["class"] == "digest-authors" and not authors.elements
+    assert [e.tag for e in note.elements] == ["strong"] and plain(note.elements[0]) == "Curator's note:"
+    assert [e.tag for e in cite.elements] == ["summary", "pre", "button"] and plain(cite.elements[0]) == "Cite"
+    code = only(cite.elements[1], "code")
+    assert not code.elements
     why = meta.elements[1]
     assert [e.tag for e in meta.elements] == ["span", "span"] and plain(why) == "why here?"
     button = only(links, "a")
     assert button.attrs == {"class": "md-button digest-link digest-code", "href": "https://x.org/a", "rel": "noopener"}
     assert [e.tag for e in details.elements] == ["summary", "p"]
-    texts = [as_heading(root_of(heading)), plain(meta.elements[0]), str(why.attrs["title"]),
-             "".join(c for c in button.children if isinstance(c, str)).strip(), plain(only(button, "code")),
-             plain(summary), plain(details.elements[1])]  # fmt: skip
+    texts = [as_linked_heading(root_of(heading), arxiv_title_search(source)), plain(meta.elements[0]),
+             str(why.attrs["title"]), "".join(c for c in button.children if isinstance(c, str)).strip(),
+             plain(only(button, "code")), plain(summary), plain(details.elements[1]), plain(authors),
+             str(authors.attrs["title"]), "".join(c for c in note.children if isinstance(c, str)).strip(),
+             " ".join("".join(code.children).split())]  # preformatted: its spaces are kept  # fmt: skip
     for paragraph in refs.elements:
         strong, link = paragraph.elements
         assert strong.tag == "strong" and link.tag == "a" and link.attrs == {"href": "page/#entry-id"}
         texts.append(plain(link))
-    assert len(texts) == 11
+    assert len(texts) == 15
     return texts
 
 
@@ -263,7 +285,7 @@ def assert_renders_as_text(r: markdown.Markdown, source: str) -> None:
     expected = " ".join(source.split())
     for template, find in CONTEXTS.items():
         assert find(tree(render(r, template.format(md_text(source))))) == expected, template
-    assert set(in_entry_block(tree(render(r, entry_block(source))))) == {expected}
+    assert set(in_entry_block(tree(render(r, entry_block(source))), source)) == {expected}
 
 
 def test_html_stays_text(renderer):

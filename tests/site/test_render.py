@@ -50,9 +50,10 @@ def _by_date(text: str) -> list[list[str]]:
 
 
 def test_every_page_kind_keeps_its_limit_and_every_part_is_linked(monkeypatch):
+    import generator.site.code_table as code_table
     import generator.site.views as render
 
-    monkeypatch.setattr(render, "CODE_ROWS_PER_PAGE", 40)
+    monkeypatch.setattr(code_table, "CODE_ROWS_PER_PAGE", 40)
     monkeypatch.setattr(render, "NEW_PAPERS_SHOWN", 30)
     monkeypatch.setattr(render, "NEW_PAPERS_MAX", 60)
     papers = _corpus(1200, seed=3)
