@@ -46,8 +46,16 @@ _HASH_SLUG = re.compile(r"paper-[0-9a-f]{10}")
 
 def digest_bib(papers: Iterable[Paper]) -> str:
     """Return digest.bib: one @misc entry per paper, sorted by key."""
-    entries = sorted(bib_entries(papers))
-    return "\n".join(text for _, text in entries)
+    return bib_file(text for _, text in bib_entries(papers))
+
+
+def bib_file(entries: Iterable[str]) -> str:
+    """Return digest.bib made of its entries (as bibtex_by_paper gives them), sorted by key.
+
+    Every entry starts "@misc{key,", and a key's characters all sort after the
+    comma, so the entries' order is their keys' order.
+    """
+    return "\n".join(sorted(entries))
 
 
 def bibtex_by_paper(papers: Iterable[Paper]) -> dict[str, str]:

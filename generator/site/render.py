@@ -21,7 +21,7 @@ from ..config import display_path
 from ..constants import CHART_FILE, DIGEST_BIB, NEW_PAGE, PAPERS_JSON
 from ..errors import TemplateError
 from ..executor import Executor, split
-from .bibtex import digest_bib
+from .bibtex import bib_file
 from .chart import digest_chart
 from .code_table import code_pages
 from .entries import EntryRenderer
@@ -136,7 +136,7 @@ def render_jobs(
         **{f"topic pages {number + 1} of {len(runs)}": functools.partial(render_run, run) for number, run in enumerate(runs)},
         "site pages": functools.partial(render_site_pages, environment, site, views),
         "feeds": functools.partial(digest_feeds, site),
-        DIGEST_BIB: lambda: {DIGEST_BIB: digest_bib(site.papers)},
+        DIGEST_BIB: lambda: {DIGEST_BIB: bib_file(site.bibtex.values())},
         PAPERS_JSON: lambda: {
             PAPERS_JSON: papers_json(site.papers, site.matches, site.paging.page_of, site.config.output, site.use_directory_urls)
         },

@@ -95,3 +95,11 @@ def test_each_papers_cite_text_is_its_entry_in_digest_bib():
     assert sorted(by_id) == sorted(p.id for p in PAPERS)
     assert "\n".join(sorted(by_id.values(), key=lambda text: text.split(",", 1)[0])) == digest_bib(PAPERS)
     assert by_id["pi0"].startswith("@misc{black2024pi0,\n")
+
+
+def test_the_site_makes_digest_bib_from_each_papers_entry_in_the_same_order():
+    from generator.site.bibtex import bib_file, bibtex_by_paper, digest_bib
+
+    papers = [paper(f"v{i}", "Vision Models" if i % 3 else f"Vision {i}") for i in range(30)]
+    papers += [paper("z", "Zebra"), paper("a", "Alpha", authors=("Ada Lovelace",))]
+    assert bib_file(bibtex_by_paper(papers).values()) == digest_bib(papers)

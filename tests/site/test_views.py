@@ -58,3 +58,27 @@ def test_an_entry_lists_the_newest_of_many_papers_that_mention_it():
     shown = re.findall(r">Citing (\d+)</a>", refs[1])
     assert shown == [f"{i:02d}" for i in range(24, 4, -1)]  # the 20 newest, newest first
     assert refs[1].endswith(" and 5 more")
+
+
+def test_the_newest_listing_is_a_listing_day_never_a_publication_date():
+    def paper(i: int, **dates: dt.date) -> Paper:
+        return Paper(key=f"k{i}", id=f"p{i}", title=f"Paper {i}", abstract="A.", origins=(), **dates)
+
+    # Atom and JSONL give publication dates only: no listing day to name.
+    published_only = [paper(1, published=dt.date(2025, 3, 1)), paper(2, published=dt.date(2024, 1, 1))]
+    assert lay_out(published_only)[1].digest.newest == ""
+    listed = [*published_only, paper(3, listed=dt.date(2024, 6, 2), published=dt.date(2024, 6, 1))]
+    assert lay_out(listed)[1].digest.newest == "2024-06-02"
+
+
+def test_an_entry_labels_its_dates_and_names_its_authors_instead_of_counting_them():
+    papers = [
+        Paper(key="a", id="a", title="Atom paper", abstract="A.", origins=(), published=dt.date(2024, 6, 1),
+              authors=("Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra"), authors_count=4),
+        Paper(key="b", id="b", title="Counted", abstract="B.", origins=(), listed=dt.date(2024, 6, 3), authors_count=7),
+    ]  # fmt: skip
+    page = render(papers, page_size=100)["unsorted.md"]
+    assert '<p class="digest-authors" title="Ada Lovelace, Alan Turing, Grace Hopper, Edsger Dijkstra">' \
+        "Ada Lovelace, Alan Turing, Grace Hopper et al.</p>" in page
+    assert '<span class="digest-meta">published 2024-06-01</span>' in page
+    assert '<span class="digest-meta">listed 2024-06-03 · 7 authors</span>' in page
