@@ -82,10 +82,12 @@ def md_text(text: str) -> Markup:
     for pattern in _SEQUENCES:
         escaped = pattern.sub(_reference, escaped)
     data = text.encode("utf-8", "surrogatepass")
-    if _ORDINAL_MARK.search(data.translate(_DIGITS_AS_ZERO)):
-        escaped = _ORDINAL.sub(_reference, escaped)
+    # Hex runs first: a reference written at a run's start ends the word before
+    # it, so "1st0123…" becomes an ordinal that the next pass must catch.
     if _HEX_MARK in data.translate(_HEX_AS_X):
         escaped = _HEX_RUN.sub(_hex_run, escaped)
+    if _ORDINAL_MARK.search(data.translate(_DIGITS_AS_ZERO)):
+        escaped = _ORDINAL.sub(_reference, escaped)
     return Markup(escaped)
 
 
@@ -98,7 +100,7 @@ def md_text_plain(text: str) -> Markup:
         escaped = _SPECIAL.sub(_reference, text)
     for pattern in _SEQUENCES:
         escaped = pattern.sub(_reference, escaped)
-    return Markup(_HEX_RUN.sub(_hex_run, _ORDINAL.sub(_reference, escaped)))
+    return Markup(_ORDINAL.sub(_reference, _HEX_RUN.sub(_hex_run, escaped)))
 
 
 def html_text(text: str) -> Markup:

@@ -326,7 +326,9 @@ EXTENSION_TRIGGERS = {
         "deadbeef" * 5, "0123456789" * 9, "ftp://x.org",
     ],
     "smartsymbols": ["(c)", "(r)", "(tm)", "c/o", "+/-", "=/=", "-->", "<--", "<-->", "1/4", "3/8", "1st",
-                     "2nd", "3rd", "11th", "101st"],
+                     "2nd", "3rd", "11th", "101st",
+                     # A hex run escaped at its start ends the ordinal before it (found by hypothesis).
+                     "101st" + "0123456789" * 5],
     "smarty": ["...", "--", "---", "'quoted'", '"quoted"', "<<a>>"],
     "tasklist": ["[x] done", "[ ] todo"],
     "attr_list": ["{: #id }", "{: .cls }", "text {#x}"],
