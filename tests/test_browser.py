@@ -92,7 +92,8 @@ def test_home_shows_numbers_and_chart(page: Page, site_url: str):
 def test_topic_page_lists_entries_newest_first(page: Page, site_url: str):
     page.goto(site_url + "digest/kv-cache/")
     metas = page.locator("article h2 + .digest-entry .digest-meta").all_inner_texts()
-    dates = [m.split(" · ")[0].removeprefix("listed ") for m in metas]
+    # The date shown first (published, else listed) is the one entries are ordered by.
+    dates = [m.split(" · ")[0].removeprefix("published ").removeprefix("listed ") for m in metas]
     dated = [d for d in dates if d[:4].isdigit()]
     assert len(dated) >= 5
     assert dated == sorted(dated, reverse=True)

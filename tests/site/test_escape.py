@@ -170,7 +170,7 @@ def as_linked_heading(root: Node, href: str) -> str:
     heading = only(root, "h2")
     assert heading.attrs.get("id") == "entry-id"
     title, permalink = heading.elements
-    assert title.attrs == {"class": "digest-paper", "href": href, "title": "Search arXiv for this title"}
+    assert title.attrs == {"class": "digest-paper", "href": href, "title": "Search arXiv for this title", "rel": "noopener"}
     assert permalink.attrs.get("href") == "#entry-id" and permalink.text == "¶"
     assert not title.elements and not "".join(c for c in heading.children if isinstance(c, str)).strip()
     return plain(title)
@@ -242,7 +242,7 @@ def entry_block(source: str) -> str:
         also_in=(ref,), mentions=(ref,), mentioned_by=(ref,), mentioned_by_more=2, related=(ref,),
     )  # fmt: skip
     href = html_attr(arxiv_title_search(source))
-    heading = f'## <a class="digest-paper" href="{href}" title="{md_text("Search arXiv for this title")}">{md_text(source)}</a>'
+    heading = f'## <a class="digest-paper" href="{href}" title="{md_text("Search arXiv for this title")}" rel="noopener">{md_text(source)}</a>'
     return f"{heading} {{: #entry-id }}\n\n{ENTRY_HTML.render(entry)}\n"
 
 
