@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from generator import executor
 
@@ -100,3 +104,65 @@ def assert_forked(pools: list[set[int]]) -> None:
 
     assert pools, "no worker pool was forked"
     assert all(pids and os.getpid() not in pids for pids in pools)
+
+
+# Browser tests: one Chromium per test module, a fresh context per test, the
+# built sites served on loopback ports.
+HOSTILE = FIXTURES / "listings" / "hostile.txt"
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def serve_site(site: Path) -> Iterator[str]:
+    """Serve a built site on a loopback port; yield its address."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def site_url(bundled: Path) -> Iterator[str]:
+    yield from serve_site(bundled / "site")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), "install Chromium: apt-get install -y chromium (make test does it)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("response", lambda response: errors.append(f"{response.status} {response.url}") if response.status >= 400 else None)
+    yield page
+    context.close()
+    assert errors == []
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    assert run_digest(root, "new", str(root / "d")).returncode == 0
+    root = root / "d"
+    shutil.rmtree(root / "data" / "sources")
+    (root / "data" / "sources").mkdir()
+    shutil.copy(HOSTILE, root / "data" / "sources" / "hostile.txt")
+    (root / "data" / "sources" / "long.txt").write_text(
+        "SubscribeA Paper With A Very Long Abstract\n" + "word " * 20_000 + "\n", encoding="utf-8"
+    )
+    result = run_digest(root, "build", "--report", "report.json")
+    assert result.returncode == 0, result.stderr
+    return root

@@ -15,9 +15,8 @@ from hypothesis import strategies as st
 from generator.enrich.text import clean_text, slugify
 from generator.sources import decode_listing, read_listing
 
-from .conftest import FIXTURES, run_digest
+from .conftest import HOSTILE, run_digest
 
-HOSTILE = FIXTURES / "listings" / "hostile.txt"
 
 
 class _Article(HTMLParser):
@@ -44,20 +43,7 @@ class _Article(HTMLParser):
             self.text.append(data)
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("hostile")
-    assert run_digest(root, "new", str(root / "d")).returncode == 0
-    root = root / "d"
-    shutil.rmtree(root / "data" / "sources")
-    (root / "data" / "sources").mkdir()
-    shutil.copy(HOSTILE, root / "data" / "sources" / "hostile.txt")
-    (root / "data" / "sources" / "long.txt").write_text(
-        "SubscribeA Paper With A Very Long Abstract\n" + "word " * 20_000 + "\n", encoding="utf-8"
-    )
-    result = run_digest(root, "build", "--report", "report.json")
-    assert result.returncode == 0, result.stderr
-    return root
+
 
 
 def articles(site: Path) -> list[_Article]:

@@ -7,19 +7,18 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from .test_browser import browser, site_url  # noqa: F401  (one server and browser per module)
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 @pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:  # noqa: F811
+def phone(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(**PHONE)
     yield context.new_page()
     context.close()
 
 
-def test_papers_with_code_shows_host_and_topics_on_a_phone(phone: Page, site_url: str):  # noqa: F811
+def test_papers_with_code_shows_host_and_topics_on_a_phone(phone: Page, site_url: str):
     phone.goto(site_url + "digest/papers-with-code/")
     row = phone.locator(".digest-sortable tbody tr").first
     for column in (1, 2, 3, 4, 5):
@@ -33,7 +32,7 @@ def test_papers_with_code_shows_host_and_topics_on_a_phone(phone: Page, site_url
     assert phone.locator(".digest-sortable th", has_text="Date").get_attribute("data-order") in ("asc", "desc")
 
 
-def test_the_phone_menu_lists_papers_with_code_and_new_papers_beside_topics(phone: Page, site_url: str):  # noqa: F811
+def test_the_phone_menu_lists_papers_with_code_and_new_papers_beside_topics(phone: Page, site_url: str):
     phone.goto(site_url)
     phone.locator("label.md-header__button[for=__drawer]").click()
     top = phone.locator("nav.md-nav--primary > ul.md-nav__list > li.md-nav__item")
@@ -43,7 +42,7 @@ def test_the_phone_menu_lists_papers_with_code_and_new_papers_beside_topics(phon
     assert phone.get_by_role("link", name="Papers with code", exact=True).first.is_visible()
 
 
-def test_the_chart_legend_stays_readable_at_phone_width(phone: Page, site_url: str):  # noqa: F811
+def test_the_chart_legend_stays_readable_at_phone_width(phone: Page, site_url: str):
     # The SVG alone, as wide as the home page shows it on a phone.
     phone.set_viewport_size({"width": 358, "height": 844})
     phone.goto(site_url + "digest/chart.svg")
@@ -53,7 +52,7 @@ def test_the_chart_legend_stays_readable_at_phone_width(phone: Page, site_url: s
     assert phone.locator(".legend text").first.evaluate("t => getComputedStyle(t).fontSize") == "14px"
 
 
-def test_the_chart_follows_dark_mode_without_a_white_box(browser: Browser, site_url: str):  # noqa: F811
+def test_the_chart_follows_dark_mode_without_a_white_box(browser: Browser, site_url: str):
     context = browser.new_context(color_scheme="dark")
     page = context.new_page()
     try:

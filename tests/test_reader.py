@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,8 +13,7 @@ import bibtexparser
 import pytest
 from playwright.sync_api import Browser, Page
 
-from .conftest import FIXTURES, run_digest
-from .test_browser import _QuietHandler, browser  # noqa: F401  (one Chromium for both modules' tests)
+from .conftest import FIXTURES, run_digest, serve_site
 
 
 class _Headings(HTMLParser):
@@ -93,16 +89,11 @@ def test_every_entry_of_the_golden_site_leads_to_its_paper_and_its_bibtex_parses
 
 @pytest.fixture(scope="module")
 def golden_url(golden_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(golden_site / "site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    yield from serve_site(golden_site / "site")
 
 
 @pytest.fixture
-def reader(browser: Browser) -> Iterator[Page]:  # noqa: F811
+def reader(browser: Browser) -> Iterator[Page]:
     """A page whose clipboard the test may read, and which never leaves this machine: outside pages are stubbed."""
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     visited: list[str] = []

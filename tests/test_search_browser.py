@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from .test_browser import _search, browser, page, site_url  # noqa: F401  (fixtures shared with the reader's tests)
+from .test_browser import _search
 
 RESULT_TIMEOUT = 15000
 

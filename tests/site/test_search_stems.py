@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
 from generator.site.search_stems import prefix_exceptions, stem, stem_key
 
-from ..conftest import CHROMIUM, CHROMIUM_FLAGS, PROJECT
+from ..conftest import PROJECT
 
-ASSETS = PROJECT / "generator" / "site" / "assets"
 WORDS = [
     line.strip()
     for line in (PROJECT / "tests" / "fixtures" / "stem_words.txt").read_text(encoding="utf-8").splitlines()
     if line.strip() and not line.startswith("#")
 ]
-
-
-@pytest.fixture(scope="module")
-def worker_page() -> Iterator[Page]:
-    """A page that has loaded the stemmer and the search worker's script, so their functions can be called."""
-    assert Path(CHROMIUM).exists(), "install Chromium: apt-get install -y chromium (make test does it)"
-    with sync_playwright() as playwright:
-        browser: Browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page()
-        page.route("http://digest.test/**", lambda route: route.fulfill(body="<!doctype html><title>t</title>", content_type="text/html"))
-        page.goto("http://digest.test/search/worker.html")
-        page.add_script_tag(content=(ASSETS / "snowball-english.js").read_text(encoding="utf-8"))
-        page.add_script_tag(content=(ASSETS / "search-words.js").read_text(encoding="utf-8"))
-        page.add_script_tag(content=(ASSETS / "search-worker.js").read_text(encoding="utf-8"))
-        yield page
-        browser.close()
 
 
 def test_the_shared_list_is_long_and_has_the_tricky_words():

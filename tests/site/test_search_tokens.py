@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 from sklearn.feature_extraction.text import CountVectorizer
 
 from generator.enrich.tokens import SEARCH_TERM, search_normalize, search_terms
 
-from ..conftest import CHROMIUM, CHROMIUM_FLAGS, PROJECT
 
-WORKER = PROJECT / "generator" / "site" / "assets" / "search-worker.js"
-STEMMER = WORKER.with_name("snowball-english.js")
 # Words where Unicode makes tokenisers part ways: accents (composed and not),
 # combining marks, digits of other scripts, CJK, case mappings that change
 # length, underscores, apostrophes, hyphens, emoji, compatibility forms.
@@ -26,23 +21,6 @@ TRICKY = [
     "ไทย", "🚀🔥 rocket", "👍🏽", "a1b2", "C++", "C#", "v2.5", "e.g.", "x", "AI", "3D", "Ⅻ", "½",
     "ǅ", "ʰ", "zero\u200bwidth", "tab\tsep", "Ǆemal", "Ωmega", "ﬀ", "ǰ", "ŉ",
 ]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def worker_page() -> Iterator[Page]:
-    """A page that has loaded the search worker's script, so its functions can be called."""
-    assert Path(CHROMIUM).exists(), "install Chromium: apt-get install -y chromium (make test does it)"
-    with sync_playwright() as playwright:
-        browser: Browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page()
-        # The worker resolves its index folder against its own address: give it one, served from here.
-        page.route("http://digest.test/**", lambda route: route.fulfill(body="<!doctype html><title>t</title>", content_type="text/html"))
-        page.goto("http://digest.test/search/worker.html")
-        page.add_script_tag(content=STEMMER.read_text(encoding="utf-8"))
-        page.add_script_tag(content=WORKER.with_name("search-words.js").read_text(encoding="utf-8"))
-        page.add_script_tag(content=WORKER.read_text(encoding="utf-8"))
-        yield page
-        browser.close()
 
 
 def _python_terms(word: str) -> list[str]:
