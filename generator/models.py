@@ -134,6 +134,11 @@ def newest_listing(papers: Iterable[Paper]) -> dt.date | None:
 
 
 def curator_picks(papers: Iterable[Paper]) -> list[Paper]:
-    """Return the papers the curator picked, newest first (by arrival in the digest), then by id."""
+    """Return the papers the curator picked, newest first: by arrival in the digest, then by the date shown, then by id."""
+
+    def day(date: dt.date | None) -> int:
+        return -(date.toordinal() if date else 0)
+
     picked = [paper for paper in papers if paper.pick]
-    return sorted(picked, key=lambda p: (-(p.arrival_date.toordinal() if p.arrival_date else 0), p.id))
+    # Papers listed the same day keep the order of the dates a reader sees beside them.
+    return sorted(picked, key=lambda p: (day(p.arrival_date), day(p.shown_date), p.id))

@@ -79,3 +79,15 @@ def test_the_picks_feed_is_valid_when_nothing_is_picked():
     site, _, _ = lay_out([Paper(key="p", id="p", title="P", abstract="A.", origins=(), topics=("a",))])
     parsed = feedparser.parse(digest_feeds(site)["feeds/picks.xml"])
     assert not parsed.bozo and parsed.version == "atom10" and parsed.entries == []
+
+
+def test_picks_listed_the_same_day_come_in_the_order_of_the_dates_shown_beside_them():
+    from generator.models import Paper, curator_picks
+
+    day = dt.date(2026, 5, 7)
+    papers = [
+        Paper(key=pid, id=pid, title=pid, abstract="A.", origins=(), listed=day, published=published, pick=True)
+        for pid, published in [("a-older", dt.date(2023, 7, 17)), ("b-newer", dt.date(2024, 4, 22)), ("c-unpublished", None)]
+    ]
+    # A paper with no publication date shows its listing day, the newest of the three.
+    assert [p.id for p in curator_picks(papers)] == ["c-unpublished", "b-newer", "a-older"]
