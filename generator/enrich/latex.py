@@ -142,7 +142,8 @@ def _convert(latex: str, written: str) -> str:
     if len(latex) == 2 and latex[0] == "\\" and latex[1] in "%&#_$":
         return latex[1]
     try:
-        text = _converter().latex_to_text(latex)
+        # Not tolerant: pylatexenc would guess at broken LaTeX ("$\\frac{1}{$" as "1/").
+        text = _converter().latex_to_text(latex, tolerant_parsing=False)
     except Exception:  # noqa: BLE001 - broken LaTeX in scraped text stays as it was written
         return written
     text = " ".join(text.split())

@@ -49,6 +49,10 @@ def test_latex_becomes_readable_text(latex: str, text: str):
         "\\tool, a custom macro, stays",
         "$ latency reductions on GPUs and 42.9%$",
         "\\textbf{ never closed",
+        # Broken inside a span that looks like LaTeX: pylatexenc's guesses would lose what was written.
+        "$\\frac{1}{$",
+        "$x^{2$ and more",
+        "Broken $\\emph{$ math",
     ],
 )
 def test_plain_text_comes_back_unchanged(plain: str):
