@@ -22,7 +22,16 @@ from xml.parsers import expat
 
 from ..enrich.text import clean_text
 from ..models import Origin, Rejection
-from .common import ListingResult, add_record, guard, line_at, parse_arxiv_id, parse_iso_date, readable_text
+from .common import (
+    ListingResult,
+    add_record,
+    encode_url_path,
+    guard,
+    line_at,
+    parse_arxiv_id,
+    parse_iso_date,
+    readable_text,
+)
 
 LAYOUT = "arxiv-atom"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -203,5 +212,5 @@ def _page(entry: ET.Element, entry_id: str | None) -> tuple[str, ...]:
     for link in entry.findall(f"{ATOM}link"):
         href = link.get("href", "").strip()
         if link.get("rel", "alternate").strip() == "alternate" and _HTTP.match(href) and href.isprintable():
-            return (href,)
+            return (encode_url_path(href),)
     return ()

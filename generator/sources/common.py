@@ -335,6 +335,28 @@ def parse_count(
     return None
 
 
+# What a URL's path, query and fragment hold as they are: RFC 3986's characters
+# the link finder reads (and "%" of an escape), and LaTeX's "\_", which it repairs.
+_URL_UNSAFE = re.compile(r"\\[_%&#~$]|[^A-Za-z0-9\-._~:/?#@!$&()*+,;=%]")
+_URL_AUTHORITY = re.compile(r"https?://[^/?#]*", re.IGNORECASE)
+
+
+def encode_url_path(url: str) -> str:
+    """Percent-encode what a URL's path, query and fragment may not hold as they are ("ä", "{", "'", a backslash).
+
+    The link finder reads a link only up to such a character: written as it
+    is, "https://doi.org/10.1000/a{b}" would become the link "https://doi.org/10.1000/a".
+    """
+    authority = _URL_AUTHORITY.match(url)
+    start = authority.end() if authority else 0
+
+    def encode(match: re.Match[str]) -> str:
+        char = match.group()
+        return char if len(char) == 2 else "".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass"))
+
+    return url[:start] + _URL_UNSAFE.sub(encode, url[start:])
+
+
 def parse_urls(
     fields: list[tuple[str, object]], origin: Origin, warnings: list[str]
 ) -> tuple[str, ...]:
@@ -346,6 +368,7 @@ def parse_urls(
         url = value.strip() if isinstance(value, str) else ""
         # A URL with a control character would carry it into a link.
         if re.match(r"https?://[^\s/]+", url, re.IGNORECASE) and not re.search(r"\s", url) and url.isprintable():
+            url = encode_url_path(url)
             if url not in kept:
                 kept.append(url)
             continue
