@@ -374,10 +374,13 @@ def _parse_overrides(
         if not isinstance(item, dict):
             problems.append(f"{where}: each override must be a mapping with `paper:`.")
             continue
-        if not check_keys(item, OVERRIDE_KEYS, where, f"override '{item.get('paper', '?')}'", problems):
+        valid = check_keys(item, OVERRIDE_KEYS, where, f"override '{item.get('paper', '?')}'", problems)
+        # Its other keys are still checked, so every problem is reported at once.
+        if not isinstance(item.get("paper"), str):
             continue
         for key in ("add", "remove", "primary"):
-            for topic_id in [item[key]] if key == "primary" and key in item else _phrases(item, key):
+            primary = [item[key]] if isinstance(item.get(key), str) else []
+            for topic_id in primary if key == "primary" else _phrases(item, key):
                 if topic_id not in known:
                     problems.append(
                         f"{where} line {line_of(item, key)}: override for '{item['paper']}' "
@@ -394,6 +397,8 @@ def _parse_overrides(
                     f"{where} line {line_of(item, key)}: override for '{item['paper']}' has an empty `{key}`; "
                     f"give {what}, or remove the key."
                 )
+        if not valid:
+            continue
         overrides.append(
             Override(
                 paper=item["paper"],
