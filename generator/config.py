@@ -370,6 +370,7 @@ def _parse_overrides(
 ) -> tuple[Override, ...]:
     known = {t.id for t in topics}
     overrides: list[Override] = []
+    seen: dict[str, int] = {}
     for item in value if isinstance(value, list) else []:
         if not isinstance(item, dict):
             problems.append(f"{where}: each override must be a mapping with `paper:`.")
@@ -378,6 +379,14 @@ def _parse_overrides(
         # Its other keys are still checked, so every problem is reported at once.
         if not isinstance(item.get("paper"), str):
             continue
+        if item["paper"] in seen:
+            # Two would both apply, in an order nobody sees; a second `hide` would call the paper missing.
+            problems.append(
+                f"{where} line {line_of(item)}: paper '{item['paper']}' has a second override "
+                f"(the first is at line {seen[item['paper']]}). Merge them into one."
+            )
+            valid = False
+        seen.setdefault(item["paper"], line_of(item))
         for key in ("add", "remove", "primary"):
             primary = [item[key]] if isinstance(item.get(key), str) else []
             for topic_id in primary if key == "primary" else _phrases(item, key):

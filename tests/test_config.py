@@ -291,6 +291,23 @@ def test_override_note_pick_and_corrections_are_read_and_checked_with_lines(tree
     ]
 
 
+def test_a_paper_with_two_overrides_is_an_error(tree):
+    # Both applied silently, the later note winning; a second `hide` called the paper missing.
+    text = (
+        "title: T\n"
+        "overrides:\n"
+        "  - paper: a\n"
+        "    note: first\n"
+        "  - paper: b\n"
+        "    pick: true\n"
+        "  - paper: a\n"
+        "    note: second\n"
+    )
+    assert problems(tree, text) == [
+        "digest.yml line 7: paper 'a' has a second override (the first is at line 3). Merge them into one."
+    ]
+
+
 def test_an_override_with_a_key_of_the_wrong_type_still_has_its_other_keys_checked(tree):
     # The wrong `note` used to hide every other problem of its override until it was fixed.
     bad = (
