@@ -371,7 +371,11 @@ def build_views(site: Site, shown: Collection[str] | None = None) -> SiteViews:
         with_code=with_code,
         newest=newest.isoformat() if newest else "",
         latest=[site.ref(p.id, None) for p in site.papers[:LATEST_COUNT]],
-        picks=[replace(site.ref(p.id, None), note=p.note) for p in curator_picks(site.papers)],
+        # Newest first by the date each line shows, like every list on the site (the feed goes by arrival).
+        picks=[
+            replace(site.ref(p.id, None), note=p.note)
+            for p in sorted(curator_picks(site.papers), key=newest_first_key)
+        ],
         chart_rows=sorted(Counter(p.published.strftime("%Y-%m") for p in site.papers if p.published).items()),
     )
     return SiteViews(digest, part_views)
