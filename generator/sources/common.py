@@ -297,6 +297,14 @@ def parse_arxiv_id(
         # Old-style ids spell the archive in lower case, a subject class in upper case.
         name, dot, subject = archive.partition(".")
         return f"{name.lower()}{dot}{subject.upper()}/{number}"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # A JSON number loses an id's trailing zeros (2404.10000 is 2404.1): saying it is no id would puzzle.
+        warnings.append(
+            f"Listing '{origin.file}' line {origin.line}: {where} is the number {value}, not text, and a number "
+            f"loses an id's zeros (2404.10000 reads as 2404.1); the paper is kept without one. Write {where} "
+            'in quotes, like "2404.14469".'
+        )
+        return None
     warnings.append(
         f"Listing '{origin.file}' line {origin.line}: {quoted(value)} is not an arXiv id; "
         f"the paper is kept without one. Check {where}: it should look like '2404.14469'."

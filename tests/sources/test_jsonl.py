@@ -225,3 +225,15 @@ def test_a_url_with_characters_a_link_stops_at_keeps_them_percent_encoded():
         links = paper_links(record.title, record.abstract, record.urls)
         assert [link.url for link in links] == [kept]
         assert paper_page(None, links) == kept
+
+
+def test_an_arxiv_id_written_as_a_number_is_named_as_one():
+    # It said "'2401.00097' is not an arXiv id", about what reads as one.
+    result = read_listing('{"title": "T", "arxiv_id": 2401.00097}\n{"title": "U", "arxiv_id": 2404.10000}\n', "x.jsonl")
+    assert [r.arxiv_id for r in result.records] == [None, None]
+    assert result.warnings == [
+        f"Listing 'x.jsonl' line {line}: `arxiv_id` is the number {number}, not text, and a number loses an id's "
+        "zeros (2404.10000 reads as 2404.1); the paper is kept without one. Write `arxiv_id` in quotes, like "
+        '"2404.14469".'
+        for line, number in ((1, "2401.00097"), (2, "2404.1"))
+    ]
