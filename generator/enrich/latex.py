@@ -32,8 +32,13 @@ _SUPERSCRIPTS = dict(
     )
 )
 
+# What an accent sits on: a letter, a dotless i or j ("\'{\\i}", as BibTeX spells
+# "Martín"), or a letter with an accent of its own ("\~{\^e}", Vietnamese "ễ").
+# Only a braced one may carry an accent: pylatexenc reads "\~\^e" awry.
+_LETTER_ARG = r"(?:[A-Za-z]|\\[ij](?![A-Za-z]))"
+_ACCENTED = r"(?:" + _LETTER_ARG + r"|\\['`^\"~=.](?:\{" + _LETTER_ARG + r"\}|" + _LETTER_ARG + r"))"
 # A macro name, an accent ("\'e", "\"{u}") or an escaped special character.
-_MACRO = r"\\(?:[A-Za-z]+\*?|['`^\"~=.](?:\{[A-Za-z]?\}|[A-Za-z])|[%&#_$])"
+_MACRO = r"\\(?:[A-Za-z]+\*?|['`^\"~=.](?:\{" + _ACCENTED + r"?\}|" + _LETTER_ARG + r")|[%&#_$])"
 # One braced argument, with at most two levels of nested braces inside.
 _GROUP = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"
 _SPAN = re.compile(

@@ -28,6 +28,9 @@ from generator.enrich.text import slugify
         ("$\\sim$10B tokens", "∼10B tokens"),
         ("$k$-means", "k-means"),
         ("\\(a^2\\)", "a²"),
+        # Author names as BibTeX spells them: a dotless i under an accent, an accent on an accent.
+        ("Garc\\'{\\i}a and D{\\'\\i}az", "García and Díaz"),
+        ("Nguy\\~{\\^e}n and Tr{\\`{\\^a}}n", "Nguyễn and Trần"),
     ],
 )
 def test_latex_becomes_readable_text(latex: str, text: str):
