@@ -44,7 +44,8 @@ _GROUP = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"
 _SPAN = re.compile(
     r"(?P<display>\$\$(?P<dbody>[^$]+)\$\$)"
     r"|(?P<inline>(?<![\\$])\$(?P<ibody>[^$\s](?:[^$]*[^$\s\\])?)\$)"
-    r"|(?P<paren>\\\((?P<pbody>.+?)\\\))"
+    # No "\(" inside: a search from each "\(" then stops at the next, so a run of them stays linear.
+    r"|(?P<paren>\\\((?P<pbody>(?:[^\\\n]|\\(?!\())+?)\\\))"
     r"|(?P<accent>\{" + _MACRO + r"[A-Za-z]*\})"
     r"|(?P<macro>" + _MACRO + r"(?:\s*" + _GROUP + r")*)"
     r"|(?P<dash>(?<=[\d ])---?(?=[\d ]))"

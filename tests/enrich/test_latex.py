@@ -82,3 +82,13 @@ def test_text_without_latex_markers_is_unchanged(text: str):
 def test_conversion_never_raises(text: str):
     # Broken LaTeX (an open brace, a lone "$", "\\begin" without end) is kept as written.
     assert isinstance(readable_text(text), str)
+
+
+def test_a_run_of_math_openers_takes_linear_time():
+    import time
+
+    # Each "\(" searched to the end of the text for its "\)": 60,000 of them took about 25 s.
+    text = "\\(" * 60_000 + "x"
+    start = time.perf_counter()
+    assert readable_text(text) == text
+    assert time.perf_counter() - start < 3
