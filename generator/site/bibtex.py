@@ -163,7 +163,11 @@ def bib_entry(paper: Paper, key: str) -> str:
     # Double braces keep the title's capitals ("LLM", "BERT") in styles that lower-case titles.
     fields = [("title", "{" + bib_text(paper.title) + "}")]
     if paper.authors:
-        fields.append(("author", " and ".join(bib_name(name) for name in paper.authors)))
+        names = [bib_name(name) for name in paper.authors]
+        # BibTeX's "et al.": a listing counted more authors than the listings name.
+        if (paper.authors_count or 0) > len(names):
+            names.append("others")
+        fields.append(("author", " and ".join(names)))
     date = paper.shown_date
     if date:
         fields.append(("year", str(date.year)))

@@ -25,7 +25,7 @@ from .entries import relative_url, short_title, split_abstract, why_here
 from .escape import html_attr
 from .paging import UNSORTED, Paging, newest_first_key, relative, topic_page
 from .parts import PartGroup, PartIndex
-from .reader_links import authors_line, reader_buttons, title_hint, title_link
+from .reader_links import all_authors, authors_line, reader_buttons, title_hint, title_link
 
 LATEST_COUNT = 10
 # The New page shows whole listing days until it holds NEW_PAPERS_SHOWN
@@ -126,11 +126,11 @@ class PaperView:
     @property
     def authors(self) -> str:
         """"First, Second, Third et al.", or "" when the listings gave no names."""
-        return authors_line(self._paper.authors)
+        return authors_line(self._paper.authors, self._paper.authors_count)
 
     @property
     def all_authors(self) -> str:
-        return ", ".join(self._paper.authors)
+        return all_authors(self._paper.authors, self._paper.authors_count)
 
     @property
     def note(self) -> str:

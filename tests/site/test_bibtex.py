@@ -100,6 +100,16 @@ def test_a_lone_brace_never_closes_a_field_as_bibtex_reads_it():
     assert [decoded(name) for name in fields["b2024open"]["author"].split(" and ")] == ["Ann {B", "C}"]
 
 
+def test_authors_counted_but_not_named_are_others():
+    # Three names of a paper a listing counts seven authors for: the entry said the three were all.
+    counted = paper("c", "Counted Crowd", authors=("Ada Lovelace", "Alan Turing"), authors_count=7)
+    exact = paper("e", "Exact Pair", authors=("Ada Lovelace", "Alan Turing"), authors_count=2)
+    entries = parse(digest_bib([counted, exact]))
+    authors = {key: {f.key: f.value for f in entry.fields}["author"] for key, entry in entries.items()}
+    assert authors == {"lovelacecounted": "Ada Lovelace and Alan Turing and others",
+                       "lovelaceexact": "Ada Lovelace and Alan Turing"}
+
+
 def test_keys_are_unique_and_stable_as_the_digest_grows():
     same = [paper(f"p{n}", "Scaling Laws", authors=("Ada Lovelace",), published=dt.date(2024, 1, 1 + n)) for n in range(3)]
     keys = dict((p.id, k) for p, k in bib_keys(same))

@@ -96,3 +96,11 @@ def test_the_home_pages_picks_are_newest_first_by_the_dates_it_shows():
     picks = lay_out(papers)[1].digest.picks
     assert [ref.date for ref in picks] == ["2024-01-02", "2023-02-28", ""]
     assert [ref.title for ref in picks] == ["Paper b-newer", "Paper a-older", "Undated pick"]
+
+
+def test_an_entry_with_fewer_names_than_authors_says_et_al():
+    papers = [Paper(key="a", id="a", title="Crowd", abstract="A.", origins=(), listed=dt.date(2024, 6, 1),
+                    authors=("Ada Lovelace", "Alan Turing"), authors_count=5)]
+    page = render(papers, page_size=100)["unsorted.md"]
+    assert '<p class="digest-authors" title="Ada Lovelace, Alan Turing and 3 more">Ada Lovelace, Alan Turing et al.</p>' in page
+    assert "and others" in page  # the Cite block's entry, as digest.bib has it
