@@ -406,6 +406,11 @@ def _parse_overrides(
                     f"{where} line {line_of(item, key)}: override for '{item['paper']}' has an empty `{key}`; "
                     f"give {what}, or remove the key."
                 )
+        if item.get("pick") is True and isinstance(item.get("hide"), str):
+            problems.append(
+                f"{where} line {line_of(item, 'pick')}: override for '{item['paper']}' has `pick: true` and `hide`, "
+                "so the pick would never show. Remove one of them."
+            )
         if not valid:
             continue
         overrides.append(

@@ -308,6 +308,17 @@ def test_a_paper_with_two_overrides_is_an_error(tree):
     ]
 
 
+def test_a_hidden_paper_cannot_be_a_pick(tree):
+    # The pick was dropped without a word: the paper is left out of the site.
+    text = "title: T\noverrides:\n  - paper: a\n    hide: off topic\n    pick: true\n"
+    assert problems(tree, text) == [
+        "digest.yml line 5: override for 'a' has `pick: true` and `hide`, so the pick would never show. "
+        "Remove one of them."
+    ]
+    root = tree({"digest.yml": text.replace("pick: true", "pick: false")})
+    assert load_config(root / "digest.yml").overrides[0].hide == "off topic"
+
+
 def test_an_override_with_a_key_of_the_wrong_type_still_has_its_other_keys_checked(tree):
     # The wrong `note` used to hide every other problem of its override until it was fixed.
     bad = (
