@@ -26,8 +26,8 @@ from .schema import (
     TOPIC_KEYS,
     check_keys,
     line_of,
+    parse_corrections,
     read_yaml,
-    scalar_text,
     yaml_message,
 )
 
@@ -395,7 +395,7 @@ def _parse_overrides(
                         f"{where} line {line_of(item, key)}: override for '{item['paper']}' "
                         f"names topic '{topic_id}', which is not a topic id."
                     )
-        corrections = _parse_corrections(item, where, problems)
+        corrections = parse_corrections(item, where, problems)
         for key, what in (
             ("hide", "the reason the paper is left out (the report keeps it)"),
             ("title", "the title to show"),
@@ -428,34 +428,3 @@ def _parse_overrides(
             )
         )
     return tuple(overrides)
-
-
-def _parse_corrections(item: dict[str, Any], where: str, problems: list[str]) -> dict[str, Any]:
-    """Return an override's checked `arxiv` and `published`, adding a problem for each malformed one."""
-    # Imported here: the readers' parser is the one rule for an arXiv id, and sources/ imports this module.
-    from .models import Origin
-    from .sources.common import parse_arxiv_id
-
-    found: dict[str, Any] = {}
-    if "arxiv" in item and isinstance(item["arxiv"], (str, float)):
-        written = scalar_text(item, "arxiv") or str(item["arxiv"])
-        # The readers' warning is not wanted: the problem below says it for digest.yml.
-        arxiv = parse_arxiv_id(written, Origin(where, 0), "`arxiv`", []) if written.strip() else None
-        if arxiv is None:
-            problems.append(
-                f"{where} line {line_of(item, 'arxiv')}: override for '{item['paper']}' has `arxiv: {written}`, "
-                "which is not an arXiv id; write it like '2404.14469' (or 'hep-th/9901001')."
-            )
-        found["arxiv"] = arxiv
-    if "published" in item and isinstance(item["published"], str):
-        written = item["published"].strip()
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", written, re.ASCII):
-                raise ValueError(written)
-            found["published"] = dt.date.fromisoformat(written)
-        except ValueError:
-            problems.append(
-                f"{where} line {line_of(item, 'published')}: override for '{item['paper']}' has "
-                f"`published: {written}`, which is not a real date; write it as YYYY-MM-DD, like 2024-05-01."
-            )
-    return found
