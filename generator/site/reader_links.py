@@ -31,7 +31,7 @@ def reader_buttons(paper: Paper) -> list[Link]:
 
 
 def authors_line(names: tuple[str, ...], count: int | None = None) -> str:
-    """Return "First, Second, Third et al." (every name when there are no more than AUTHORS_SHOWN, and no more authors)."""
+    """Return "First, Second, Third et al." (every name when no more are shown or counted)."""
     shown = ", ".join(names[:AUTHORS_SHOWN])
     # A listing may count more authors than any listing names ("• 7 authors" beside three names).
     more = len(names) > AUTHORS_SHOWN or (count or 0) > len(names)
