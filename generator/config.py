@@ -26,8 +26,8 @@ from .schema import (
     TOPIC_KEYS,
     check_keys,
     line_of,
+    parse_corrections,
     read_yaml,
-    scalar_text,
     yaml_message,
 )
 
@@ -370,20 +370,32 @@ def _parse_overrides(
 ) -> tuple[Override, ...]:
     known = {t.id for t in topics}
     overrides: list[Override] = []
+    seen: dict[str, int] = {}
     for item in value if isinstance(value, list) else []:
         if not isinstance(item, dict):
             problems.append(f"{where}: each override must be a mapping with `paper:`.")
             continue
-        if not check_keys(item, OVERRIDE_KEYS, where, f"override '{item.get('paper', '?')}'", problems):
+        valid = check_keys(item, OVERRIDE_KEYS, where, f"override '{item.get('paper', '?')}'", problems)
+        # Its other keys are still checked, so every problem is reported at once.
+        if not isinstance(item.get("paper"), str):
             continue
+        if item["paper"] in seen:
+            # Two would both apply, in an order nobody sees; a second `hide` would call the paper missing.
+            problems.append(
+                f"{where} line {line_of(item)}: paper '{item['paper']}' has a second override "
+                f"(the first is at line {seen[item['paper']]}). Merge them into one."
+            )
+            valid = False
+        seen.setdefault(item["paper"], line_of(item))
         for key in ("add", "remove", "primary"):
-            for topic_id in [item[key]] if key == "primary" and key in item else _phrases(item, key):
+            primary = [item[key]] if isinstance(item.get(key), str) else []
+            for topic_id in primary if key == "primary" else _phrases(item, key):
                 if topic_id not in known:
                     problems.append(
                         f"{where} line {line_of(item, key)}: override for '{item['paper']}' "
                         f"names topic '{topic_id}', which is not a topic id."
                     )
-        corrections = _parse_corrections(item, where, problems)
+        corrections = parse_corrections(item, where, problems)
         for key, what in (
             ("hide", "the reason the paper is left out (the report keeps it)"),
             ("title", "the title to show"),
@@ -394,6 +406,13 @@ def _parse_overrides(
                     f"{where} line {line_of(item, key)}: override for '{item['paper']}' has an empty `{key}`; "
                     f"give {what}, or remove the key."
                 )
+        if item.get("pick") is True and isinstance(item.get("hide"), str):
+            problems.append(
+                f"{where} line {line_of(item, 'pick')}: override for '{item['paper']}' has `pick: true` and `hide`, "
+                "so the pick would never show. Remove one of them."
+            )
+        if not valid:
+            continue
         overrides.append(
             Override(
                 paper=item["paper"],
@@ -409,34 +428,3 @@ def _parse_overrides(
             )
         )
     return tuple(overrides)
-
-
-def _parse_corrections(item: dict[str, Any], where: str, problems: list[str]) -> dict[str, Any]:
-    """Return an override's checked `arxiv` and `published`, adding a problem for each malformed one."""
-    # Imported here: the readers' parser is the one rule for an arXiv id, and sources/ imports this module.
-    from .models import Origin
-    from .sources.common import parse_arxiv_id
-
-    found: dict[str, Any] = {}
-    if "arxiv" in item and isinstance(item["arxiv"], (str, float)):
-        written = scalar_text(item, "arxiv") or str(item["arxiv"])
-        # The readers' warning is not wanted: the problem below says it for digest.yml.
-        arxiv = parse_arxiv_id(written, Origin(where, 0), "`arxiv`", []) if written.strip() else None
-        if arxiv is None:
-            problems.append(
-                f"{where} line {line_of(item, 'arxiv')}: override for '{item['paper']}' has `arxiv: {written}`, "
-                "which is not an arXiv id; write it like '2404.14469' (or 'hep-th/9901001')."
-            )
-        found["arxiv"] = arxiv
-    if "published" in item and isinstance(item["published"], str):
-        written = item["published"].strip()
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", written, re.ASCII):
-                raise ValueError(written)
-            found["published"] = dt.date.fromisoformat(written)
-        except ValueError:
-            problems.append(
-                f"{where} line {line_of(item, 'published')}: override for '{item['paper']}' has "
-                f"`published: {written}`, which is not a real date; write it as YYYY-MM-DD, like 2024-05-01."
-            )
-    return found

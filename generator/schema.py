@@ -1,12 +1,13 @@
 """The schema of digest.yml, declared once: each key's type, whether it is required, and a one-line doc.
 
 Also what checks a mapping against it (every problem collected, with its
-line), the names an output folder or a topic may not take, and the YAML
-reader that remembers lines.
+line), the values an override's corrections may take, the names an output
+folder or a topic may not take, and the YAML reader that remembers lines.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -187,3 +188,34 @@ def yaml_message(error: yaml.YAMLError, text: str, where: str) -> str:
         f"Could not read '{where}' line {mark.line + 1}, column {mark.column + 1}: {problem}. "
         f"{hint}.\n    {shown}\n    {' ' * mark.column}^"
     )
+
+
+def parse_corrections(item: dict[str, Any], where: str, problems: list[str]) -> dict[str, Any]:
+    """Return an override's checked `arxiv` and `published`, adding a problem for each malformed one."""
+    # Imported here: the readers' parser is the one rule for an arXiv id, and sources/ imports config, this module.
+    from .models import Origin
+    from .sources.common import parse_arxiv_id
+
+    found: dict[str, Any] = {}
+    if "arxiv" in item and isinstance(item["arxiv"], (str, float)):
+        written = scalar_text(item, "arxiv") or str(item["arxiv"])
+        # The readers' warning is not wanted: the problem below says it for digest.yml.
+        arxiv = parse_arxiv_id(written, Origin(where, 0), "`arxiv`", []) if written.strip() else None
+        if arxiv is None:
+            problems.append(
+                f"{where} line {line_of(item, 'arxiv')}: override for '{item['paper']}' has `arxiv: {written}`, "
+                "which is not an arXiv id; write it like '2404.14469' (or 'hep-th/9901001')."
+            )
+        found["arxiv"] = arxiv
+    if "published" in item and isinstance(item["published"], str):
+        written = item["published"].strip()
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", written, re.ASCII):
+                raise ValueError(written)
+            found["published"] = dt.date.fromisoformat(written)
+        except ValueError:
+            problems.append(
+                f"{where} line {line_of(item, 'published')}: override for '{item['paper']}' has "
+                f"`published: {written}`, which is not a real date; write it as YYYY-MM-DD, like 2024-05-01."
+            )
+    return found

@@ -158,6 +158,25 @@ def test_new_never_writes_over_files_already_there(tmp_path: Path):
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == [".gitignore", "docs", "docs/index.md"]
 
 
+def test_new_refuses_a_folder_inside_another_sites_pages(tmp_path: Path):
+    # Made there, the outer digest's build published the new one's digest.yml, listings and wheel.
+    outer = tmp_path / "outer"
+    assert run_digest(tmp_path, "new", str(outer)).returncode == 0
+    for inner, docs in ((outer / "docs" / "inner", outer / "docs"), (outer / "docs", outer / "docs")):
+        result = run_digest(tmp_path, "new", str(inner))
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert result.stderr == (
+            f"Error: '{inner}' is inside '{docs}', the pages folder of the site in '{outer}', which would publish "
+            "the new digest's files (digest.yml, listings, wheels) as its own. Choose a folder outside it.\n"
+        )
+    assert not (outer / "docs" / "inner").exists()
+    # A site whose pages live elsewhere (docs_dir) only guards that folder.
+    mkdocs = outer / "mkdocs.yml"
+    mkdocs.write_text(mkdocs.read_text(encoding="utf-8").replace("docs_dir: docs", "docs_dir: 'pages'  # moved"))
+    assert run_digest(tmp_path, "new", str(outer / "docs" / "inner")).returncode == 0
+    assert run_digest(tmp_path, "new", str(outer / "pages" / "inner")).returncode == 1
+
+
 def test_new_where_a_file_is_in_the_way_fails_cleanly(tmp_path: Path):
     (tmp_path / "a-file").write_text("x", encoding="utf-8")
     result = run_digest(tmp_path, "new", "a-file/d")

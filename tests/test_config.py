@@ -286,6 +286,60 @@ def test_override_note_pick_and_corrections_are_read_and_checked_with_lines(tree
         "as YYYY-MM-DD, like 2024-05-01.",
         "digest.yml line 6: override for 'a' has an empty `note`; give the note to show on the entry, or remove the key.",
         "digest.yml line 8: `pick` in override 'b' must be true/false, not text.",
+        "digest.yml line 9: override for 'b' has `published: 5 May 2024`, which is not a real date; write it "
+        "as YYYY-MM-DD, like 2024-05-01.",
+    ]
+
+
+def test_a_paper_with_two_overrides_is_an_error(tree):
+    # Both applied silently, the later note winning; a second `hide` called the paper missing.
+    text = (
+        "title: T\n"
+        "overrides:\n"
+        "  - paper: a\n"
+        "    note: first\n"
+        "  - paper: b\n"
+        "    pick: true\n"
+        "  - paper: a\n"
+        "    note: second\n"
+    )
+    assert problems(tree, text) == [
+        "digest.yml line 7: paper 'a' has a second override (the first is at line 3). Merge them into one."
+    ]
+
+
+def test_a_hidden_paper_cannot_be_a_pick(tree):
+    # The pick was dropped without a word: the paper is left out of the site.
+    text = "title: T\noverrides:\n  - paper: a\n    hide: off topic\n    pick: true\n"
+    assert problems(tree, text) == [
+        "digest.yml line 5: override for 'a' has `pick: true` and `hide`, so the pick would never show. "
+        "Remove one of them."
+    ]
+    root = tree({"digest.yml": text.replace("pick: true", "pick: false")})
+    assert load_config(root / "digest.yml").overrides[0].hide == "off topic"
+
+
+def test_an_override_with_a_key_of_the_wrong_type_still_has_its_other_keys_checked(tree):
+    # The wrong `note` used to hide every other problem of its override until it was fixed.
+    bad = (
+        "title: T\n"
+        "overrides:\n"
+        "  - paper: a\n"
+        "    note: 42\n"
+        "    primary: [nowhere]\n"
+        "    add: [nowhere]\n"
+        "    arxiv: nope\n"
+        "    title: ' '\n"
+        "  - note: orphan\n"
+    )
+    assert problems(tree, bad) == [
+        "digest.yml line 5: `primary` in override 'a' must be text, not a list.",
+        "digest.yml line 4: `note` in override 'a' must be text, not a whole number.",
+        "digest.yml line 6: override for 'a' names topic 'nowhere', which is not a topic id.",
+        "digest.yml line 7: override for 'a' has `arxiv: nope`, which is not an arXiv id; write it like "
+        "'2404.14469' (or 'hep-th/9901001').",
+        "digest.yml line 8: override for 'a' has an empty `title`; give the title to show, or remove the key.",
+        "digest.yml line 9: override '?' needs `paper`.",
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from .origin import Install, running_install
 SKELETON = Path(__file__).resolve().parent / "skeleton"
 # Files in the skeleton whose text carries the digest's title.
 _TITLED = {"mkdocs.yml", "digest.yml", "docs/index.md"}
+# MkDocs' `docs_dir:` in a mkdocs.yml, read without YAML (its !ENV tags need MkDocs' loader).
+_DOCS_DIR = re.compile(r"^docs_dir:[ \t]*['\"]?([^'\"#\n]*?)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
 class ScaffoldError(DigestError):
@@ -39,6 +42,12 @@ def _create(directory: Path, title: str, install: Install | None) -> list[Path]:
         raise FileExistsError(
             f"'{directory}' already holds a digest (digest.yml or mkdocs.yml). "
             "Choose an empty or new folder."
+        )
+    docs = enclosing_docs(directory)
+    if docs is not None:
+        raise FileExistsError(
+            f"'{directory}' is inside '{docs}', the pages folder of the site in '{docs.parent}', which would "
+            "publish the new digest's files (digest.yml, listings, wheels) as its own. Choose a folder outside it."
         )
     targets: dict[Path, str] = {}
     for source in sorted(SKELETON.rglob("*")):
@@ -77,6 +86,24 @@ def _create(directory: Path, title: str, install: Install | None) -> list[Path]:
         written.append(wheel)
 
     return written
+
+
+def enclosing_docs(directory: Path) -> Path | None:
+    """Return the pages folder (docs_dir) of a MkDocs site in a folder above that directory is inside, if any."""
+    here = directory.resolve()
+    for parent in here.parents:
+        config = parent / "mkdocs.yml"
+        try:
+            text = config.read_text(encoding="utf-8-sig") if config.is_file() else None
+        except (OSError, UnicodeDecodeError):
+            continue
+        if text is None:
+            continue
+        match = _DOCS_DIR.search(text)
+        docs = (parent / ((match[1].strip() if match else "") or "docs")).resolve()
+        if docs == here or docs in here.parents:
+            return docs
+    return None
 
 
 def _yaml_safe(title: str) -> str:

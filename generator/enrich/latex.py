@@ -32,14 +32,20 @@ _SUPERSCRIPTS = dict(
     )
 )
 
+# What an accent sits on: a letter, a dotless i or j ("\'{\\i}", as BibTeX spells
+# "Martín"), or a letter with an accent of its own ("\~{\^e}", Vietnamese "ễ").
+# Only a braced one may carry an accent: pylatexenc reads "\~\^e" awry.
+_LETTER_ARG = r"(?:[A-Za-z]|\\[ij](?![A-Za-z]))"
+_ACCENTED = r"(?:" + _LETTER_ARG + r"|\\['`^\"~=.](?:\{" + _LETTER_ARG + r"\}|" + _LETTER_ARG + r"))"
 # A macro name, an accent ("\'e", "\"{u}") or an escaped special character.
-_MACRO = r"\\(?:[A-Za-z]+\*?|['`^\"~=.](?:\{[A-Za-z]?\}|[A-Za-z])|[%&#_$])"
+_MACRO = r"\\(?:[A-Za-z]+\*?|['`^\"~=.](?:\{" + _ACCENTED + r"?\}|" + _LETTER_ARG + r")|[%&#_$])"
 # One braced argument, with at most two levels of nested braces inside.
 _GROUP = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"
 _SPAN = re.compile(
     r"(?P<display>\$\$(?P<dbody>[^$]+)\$\$)"
     r"|(?P<inline>(?<![\\$])\$(?P<ibody>[^$\s](?:[^$]*[^$\s\\])?)\$)"
-    r"|(?P<paren>\\\((?P<pbody>.+?)\\\))"
+    # No "\(" inside: a search from each "\(" then stops at the next, so a run of them stays linear.
+    r"|(?P<paren>\\\((?P<pbody>(?:[^\\\n]|\\(?!\())+?)\\\))"
     r"|(?P<accent>\{" + _MACRO + r"[A-Za-z]*\})"
     r"|(?P<macro>" + _MACRO + r"(?:\s*" + _GROUP + r")*)"
     r"|(?P<dash>(?<=[\d ])---?(?=[\d ]))"
@@ -142,7 +148,8 @@ def _convert(latex: str, written: str) -> str:
     if len(latex) == 2 and latex[0] == "\\" and latex[1] in "%&#_$":
         return latex[1]
     try:
-        text = _converter().latex_to_text(latex)
+        # Not tolerant: pylatexenc would guess at broken LaTeX ("$\\frac{1}{$" as "1/").
+        text = _converter().latex_to_text(latex, tolerant_parsing=False)
     except Exception:  # noqa: BLE001 - broken LaTeX in scraped text stays as it was written
         return written
     text = " ".join(text.split())

@@ -66,4 +66,23 @@ def apply_overrides(
                 Rejection(origin, f"hidden by the curator: {override.hide}") for origin in paper.origins
             ]
     kept = [by_id[paper.id] for paper in papers if paper.id in by_id]
+    warnings += _shared_arxiv_ids(kept, config)
     return kept, assignments, hidden, warnings
+
+
+def _shared_arxiv_ids(papers: list[Paper], config: DigestConfig) -> list[str]:
+    """Warn about each `arxiv` correction that gives a paper the arXiv id another paper has: one paper shown twice."""
+    holders: dict[str, list[str]] = {}
+    for paper in papers:
+        if paper.arxiv_id:
+            holders.setdefault(paper.arxiv_id, []).append(paper.id)
+    warnings = []
+    for override in config.overrides:
+        others = [pid for pid in holders.get(override.arxiv or "", []) if pid != override.paper]
+        if others and override.paper in holders.get(override.arxiv or "", []):
+            warnings.append(
+                f"{display_path(config.path)} line {override.line}: override gives '{override.paper}' the arXiv id "
+                f"{override.arxiv}, which '{others[0]}' has too, so the site shows one paper twice. Check the id, "
+                "or hide one of the two."
+            )
+    return warnings

@@ -9,7 +9,9 @@ in order of date, then id: the oldest keeps the key, the next get ``b``,
 
 Fields are escaped for BibTeX and LaTeX (``{ } % & $ # _ ~ ^ \\``), so every
 value has balanced braces and typesets as the text it is; non-ASCII letters
-are kept as UTF-8, which biber and bibtexu read as they are.
+are kept as UTF-8, which biber and bibtexu read as they are. Braces become
+``\\textbraceleft{}``, not ``\\{``: BibTeX counts every brace, escaped or not,
+so a lone ``\\}`` would end the field early.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from ..models import Paper
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    # BibTeX and biber count "\{" as a brace: a title "}" would close its field.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "%": r"\%",
     "&": r"\&",
     "$": r"\$",
@@ -160,7 +163,11 @@ def bib_entry(paper: Paper, key: str) -> str:
     # Double braces keep the title's capitals ("LLM", "BERT") in styles that lower-case titles.
     fields = [("title", "{" + bib_text(paper.title) + "}")]
     if paper.authors:
-        fields.append(("author", " and ".join(bib_name(name) for name in paper.authors)))
+        names = [bib_name(name) for name in paper.authors]
+        # BibTeX's "et al.": a listing counted more authors than the listings name.
+        if (paper.authors_count or 0) > len(names):
+            names.append("others")
+        fields.append(("author", " and ".join(names)))
     date = paper.shown_date
     if date:
         fields.append(("year", str(date.year)))

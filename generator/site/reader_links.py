@@ -30,7 +30,15 @@ def reader_buttons(paper: Paper) -> list[Link]:
     return [Link(hf_title_search(paper.title), "search", "Search Hugging Face")]
 
 
-def authors_line(names: tuple[str, ...]) -> str:
-    """Return "First, Second, Third et al." (every name when there are no more than AUTHORS_SHOWN)."""
+def authors_line(names: tuple[str, ...], count: int | None = None) -> str:
+    """Return "First, Second, Third et al." (every name when no more are shown or counted)."""
     shown = ", ".join(names[:AUTHORS_SHOWN])
-    return f"{shown} et al." if len(names) > AUTHORS_SHOWN else shown
+    # A listing may count more authors than any listing names ("• 7 authors" beside three names).
+    more = len(names) > AUTHORS_SHOWN or (count or 0) > len(names)
+    return f"{shown} et al." if names and more else shown
+
+
+def all_authors(names: tuple[str, ...], count: int | None = None) -> str:
+    """Return every name, then how many more authors the listings count without naming them."""
+    unnamed = (count or 0) - len(names)
+    return ", ".join(names) + (f" and {unnamed} more" if names and unnamed > 0 else "")

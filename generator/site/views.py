@@ -25,7 +25,7 @@ from .entries import relative_url, short_title, split_abstract, why_here
 from .escape import html_attr
 from .paging import UNSORTED, Paging, newest_first_key, relative, topic_page
 from .parts import PartGroup, PartIndex
-from .reader_links import authors_line, reader_buttons, title_hint, title_link
+from .reader_links import all_authors, authors_line, reader_buttons, title_hint, title_link
 
 LATEST_COUNT = 10
 # The New page shows whole listing days until it holds NEW_PAPERS_SHOWN
@@ -126,11 +126,11 @@ class PaperView:
     @property
     def authors(self) -> str:
         """"First, Second, Third et al.", or "" when the listings gave no names."""
-        return authors_line(self._paper.authors)
+        return authors_line(self._paper.authors, self._paper.authors_count)
 
     @property
     def all_authors(self) -> str:
-        return ", ".join(self._paper.authors)
+        return all_authors(self._paper.authors, self._paper.authors_count)
 
     @property
     def note(self) -> str:
@@ -371,7 +371,11 @@ def build_views(site: Site, shown: Collection[str] | None = None) -> SiteViews:
         with_code=with_code,
         newest=newest.isoformat() if newest else "",
         latest=[site.ref(p.id, None) for p in site.papers[:LATEST_COUNT]],
-        picks=[replace(site.ref(p.id, None), note=p.note) for p in curator_picks(site.papers)],
+        # Newest first by the date each line shows, like every list on the site (the feed goes by arrival).
+        picks=[
+            replace(site.ref(p.id, None), note=p.note)
+            for p in sorted(curator_picks(site.papers), key=newest_first_key)
+        ],
         chart_rows=sorted(Counter(p.published.strftime("%Y-%m") for p in site.papers if p.published).items()),
     )
     return SiteViews(digest, part_views)

@@ -22,7 +22,16 @@ from xml.parsers import expat
 
 from ..enrich.text import clean_text
 from ..models import Origin, Rejection
-from .common import ListingResult, add_record, guard, line_at, parse_arxiv_id, parse_iso_date, readable_text
+from .common import (
+    ListingResult,
+    add_record,
+    encode_url_path,
+    guard,
+    line_at,
+    parse_arxiv_id,
+    parse_authors,
+    parse_iso_date,
+)
 
 LAYOUT = "arxiv-atom"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -169,6 +178,9 @@ def _read_entry(result: ListingResult, entry: ET.Element, origin: Origin) -> Non
         result.rejected.append(Rejection(origin, f"the <entry> has no <title>; {_SAVE_AGAIN}"))
         return
     warnings = result.warnings
+    # Named like JSON authors: one with no <name> is counted, and warned about when others are named.
+    written = [_text(author, "name") or "" for author in entry.findall(f"{ATOM}author")]
+    authors, authors_count = parse_authors(written, origin, "the <author> elements", warnings)
     add_record(
         result,
         origin,
@@ -176,17 +188,11 @@ def _read_entry(result: ListingResult, entry: ET.Element, origin: Origin) -> Non
         summary or "",
         require_abstract=False,
         published=parse_iso_date(_text(entry, "published"), origin, "<published>", warnings),
-        authors_count=len(entry.findall(f"{ATOM}author")) or None,
-        authors=_authors(entry),
+        authors=authors,
+        authors_count=authors_count,
         arxiv_id=_arxiv_id(entry_id, origin, warnings),
         urls=_page(entry, entry_id),
     )
-
-
-def _authors(entry: ET.Element) -> tuple[str, ...]:
-    """Return the names of an entry's <author>s, in order (authors with no <name> are counted, not named)."""
-    names = (readable_text(_text(author, "name") or "") for author in entry.findall(f"{ATOM}author"))
-    return tuple(name for name in names if name)
 
 
 def _arxiv_id(entry_id: str | None, origin: Origin, warnings: list[str]) -> str | None:
@@ -203,5 +209,5 @@ def _page(entry: ET.Element, entry_id: str | None) -> tuple[str, ...]:
     for link in entry.findall(f"{ATOM}link"):
         href = link.get("href", "").strip()
         if link.get("rel", "alternate").strip() == "alternate" and _HTTP.match(href) and href.isprintable():
-            return (href,)
+            return (encode_url_path(href),)
     return ()

@@ -297,6 +297,14 @@ def parse_arxiv_id(
         # Old-style ids spell the archive in lower case, a subject class in upper case.
         name, dot, subject = archive.partition(".")
         return f"{name.lower()}{dot}{subject.upper()}/{number}"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # A JSON number loses an id's trailing zeros (2404.10000 is 2404.1): saying it is no id would puzzle.
+        warnings.append(
+            f"Listing '{origin.file}' line {origin.line}: {where} is the number {value}, not text, and a number "
+            f"loses an id's zeros (2404.10000 reads as 2404.1); the paper is kept without one. Write {where} "
+            'in quotes, like "2404.14469".'
+        )
+        return None
     warnings.append(
         f"Listing '{origin.file}' line {origin.line}: {quoted(value)} is not an arXiv id; "
         f"the paper is kept without one. Check {where}: it should look like '2404.14469'."
@@ -335,6 +343,28 @@ def parse_count(
     return None
 
 
+# What a URL's path, query and fragment hold as they are: RFC 3986's characters
+# the link finder reads (and "%" of an escape), and LaTeX's "\_", which it repairs.
+_URL_UNSAFE = re.compile(r"\\[_%&#~$]|[^A-Za-z0-9\-._~:/?#@!$&()*+,;=%]")
+_URL_AUTHORITY = re.compile(r"https?://[^/?#]*", re.IGNORECASE)
+
+
+def encode_url_path(url: str) -> str:
+    """Percent-encode what a URL's path, query and fragment may not hold as they are ("ä", "{", "'", a backslash).
+
+    The link finder reads a link only up to such a character: written as it
+    is, "https://doi.org/10.1000/a{b}" would become the link "https://doi.org/10.1000/a".
+    """
+    authority = _URL_AUTHORITY.match(url)
+    start = authority.end() if authority else 0
+
+    def encode(match: re.Match[str]) -> str:
+        char = match.group()
+        return char if len(char) == 2 else "".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass"))
+
+    return url[:start] + _URL_UNSAFE.sub(encode, url[start:])
+
+
 def parse_urls(
     fields: list[tuple[str, object]], origin: Origin, warnings: list[str]
 ) -> tuple[str, ...]:
@@ -346,6 +376,7 @@ def parse_urls(
         url = value.strip() if isinstance(value, str) else ""
         # A URL with a control character would carry it into a link.
         if re.match(r"https?://[^\s/]+", url, re.IGNORECASE) and not re.search(r"\s", url) and url.isprintable():
+            url = encode_url_path(url)
             if url not in kept:
                 kept.append(url)
             continue

@@ -28,6 +28,9 @@ from generator.enrich.text import slugify
         ("$\\sim$10B tokens", "∼10B tokens"),
         ("$k$-means", "k-means"),
         ("\\(a^2\\)", "a²"),
+        # Author names as BibTeX spells them: a dotless i under an accent, an accent on an accent.
+        ("Garc\\'{\\i}a and D{\\'\\i}az", "García and Díaz"),
+        ("Nguy\\~{\\^e}n and Tr{\\`{\\^a}}n", "Nguyễn and Trần"),
     ],
 )
 def test_latex_becomes_readable_text(latex: str, text: str):
@@ -49,6 +52,10 @@ def test_latex_becomes_readable_text(latex: str, text: str):
         "\\tool, a custom macro, stays",
         "$ latency reductions on GPUs and 42.9%$",
         "\\textbf{ never closed",
+        # Broken inside a span that looks like LaTeX: pylatexenc's guesses would lose what was written.
+        "$\\frac{1}{$",
+        "$x^{2$ and more",
+        "Broken $\\emph{$ math",
     ],
 )
 def test_plain_text_comes_back_unchanged(plain: str):
@@ -75,3 +82,13 @@ def test_text_without_latex_markers_is_unchanged(text: str):
 def test_conversion_never_raises(text: str):
     # Broken LaTeX (an open brace, a lone "$", "\\begin" without end) is kept as written.
     assert isinstance(readable_text(text), str)
+
+
+def test_a_run_of_math_openers_takes_linear_time():
+    import time
+
+    # Each "\(" searched to the end of the text for its "\)": 60,000 of them took about 25 s.
+    text = "\\(" * 60_000 + "x"
+    start = time.perf_counter()
+    assert readable_text(text) == text
+    assert time.perf_counter() - start < 3

@@ -87,3 +87,23 @@ def test_a_corrected_arxiv_id_gives_the_paper_its_page_and_link(tree):
     assert paper.paper_url == "https://arxiv.org/abs/2402.02750"
     assert [link.url for link in paper.links] == ["https://arxiv.org/abs/2402.02750"]
     assert (paper.pick, paper.note) == (True, "Why it matters.")
+
+
+def test_a_corrected_arxiv_id_that_another_paper_has_is_warned_about(tree):
+    from generator.config import load_config
+    from generator.pipeline import build_digest
+    from generator.sources import load_sources
+
+    # A typo in `arxiv:` made two entries, two Cite keys and two feed entries for one paper, without a word.
+    root = tree({
+        "digest.yml": "title: T\noverrides:\n  - paper: a-paper\n    arxiv: 2402.02750\n",
+        "data/sources/x.jsonl": '{"title": "A Paper", "abstract": "About things."}\n'
+                                '{"title": "Other Paper", "abstract": "Else.", "arxiv_id": "2402.02750"}\n',
+    })
+    config = load_config(root / "digest.yml")
+    digest = build_digest(config, load_sources(config)[0])
+    assert [p.arxiv_id for p in digest.papers] == ["2402.02750", "2402.02750"]
+    assert [w for w in digest.report.warnings if "arXiv id" in w] == [
+        f"{root / 'digest.yml'} line 3: override gives 'a-paper' the arXiv id 2402.02750, which 'other-paper' has "
+        "too, so the site shows one paper twice. Check the id, or hide one of the two."
+    ]

@@ -42,3 +42,14 @@ def test_the_authors_line_names_three_then_et_al():
     assert authors_line(("Ada Lovelace",)) == "Ada Lovelace"
     assert authors_line(("A", "B", "C")) == "A, B, C"
     assert authors_line(("A", "B", "C", "D")) == "A, B, C et al."
+
+
+def test_authors_a_listing_counts_but_no_listing_names_make_the_line_say_et_al():
+    # A text page's "• 7 authors" merged with three names from JSONL read "A, B, C", as if they were all.
+    from generator.site.reader_links import all_authors
+
+    assert authors_line(("A", "B", "C"), 7) == "A, B, C et al."
+    assert authors_line(("A",), 2) == "A et al."
+    assert authors_line(("A", "B"), 2) == "A, B" and authors_line((), 7) == ""
+    assert all_authors(("A", "B", "C"), 7) == "A, B, C and 4 more"
+    assert all_authors(("A", "B"), 2) == "A, B" and all_authors(("A",), None) == "A"

@@ -82,3 +82,25 @@ def test_an_entry_labels_its_dates_and_names_its_authors_instead_of_counting_the
         "Ada Lovelace, Alan Turing, Grace Hopper et al.</p>" in page
     assert '<span class="digest-meta">published 2024-06-01</span>' in page
     assert '<span class="digest-meta">listed 2024-06-03 · 7 authors</span>' in page
+
+
+def test_the_home_pages_picks_are_newest_first_by_the_dates_it_shows():
+    # Listed the same day, published years apart: the picks went by listing day, then id,
+    # so "Newest first" showed 2023-02-28 above 2024-01-02.
+    def pick(pid: str, published: dt.date) -> Paper:
+        return Paper(key=pid, id=pid, title=f"Paper {pid}", abstract="A.", origins=(), pick=True,
+                     listed=dt.date(2024, 1, 3), published=published)
+
+    papers = [pick("a-older", dt.date(2023, 2, 28)), pick("b-newer", dt.date(2024, 1, 2)),
+              Paper(key="u", id="u", title="Undated pick", abstract="A.", origins=(), pick=True)]
+    picks = lay_out(papers)[1].digest.picks
+    assert [ref.date for ref in picks] == ["2024-01-02", "2023-02-28", ""]
+    assert [ref.title for ref in picks] == ["Paper b-newer", "Paper a-older", "Undated pick"]
+
+
+def test_an_entry_with_fewer_names_than_authors_says_et_al():
+    papers = [Paper(key="a", id="a", title="Crowd", abstract="A.", origins=(), listed=dt.date(2024, 6, 1),
+                    authors=("Ada Lovelace", "Alan Turing"), authors_count=5)]
+    page = render(papers, page_size=100)["unsorted.md"]
+    assert '<p class="digest-authors" title="Ada Lovelace, Alan Turing and 3 more">Ada Lovelace, Alan Turing et al.</p>' in page
+    assert "and others" in page  # the Cite block's entry, as digest.bib has it

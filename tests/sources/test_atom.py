@@ -147,6 +147,33 @@ def test_feed_from_elsewhere_keeps_its_link_and_needs_no_arxiv_id():
     assert result.warnings == []
 
 
+def test_a_link_with_characters_a_link_stops_at_keeps_them_percent_encoded():
+    from generator.enrich.links import paper_links
+
+    text = (
+        f"{ATOM_OPEN}<entry><id>tag:example.org,2024:1</id><title>Elsewhere</title>"
+        '<link rel="alternate" href="https://doi.org/10.1000/{x}&#228;\'y"/></entry></feed>'
+    )
+    (record,) = read_listing(text, "x.xml").records
+    # Written as it is, the link was cut to "https://doi.org/10.1000", a DOI prefix and no paper.
+    assert record.urls == ("https://doi.org/10.1000/%7Bx%7D%C3%A4%27y",)
+    assert [link.url for link in paper_links(record.title, record.abstract, record.urls)] == list(record.urls)
+
+
+def test_authors_without_a_name_are_counted_and_warned_about_like_json_ones():
+    text = (
+        f"{ATOM_OPEN}\n<entry><title>T</title><author><name></name></author><author/>"
+        "<author><name> M{\\\"u}ller </name></author></entry></feed>"
+    )
+    result = read_listing(text, "x.xml")
+    assert [(r.authors, r.authors_count) for r in result.records] == [(("Müller",), 3)]
+    # JSON and JSONL said so; an Atom entry's nameless authors were dropped without a word.
+    assert result.warnings == [
+        "Listing 'x.xml' line 2: 2 of the 3 entries of the <author> elements give no name; the paper is kept "
+        "with the names it has. Check the authors against the original."
+    ]
+
+
 def test_html_title_loses_its_tags_and_keeps_its_text():
     text = f'{ATOM_OPEN}<entry><title type="html">H&lt;sub&gt;2&lt;/sub&gt;O &amp;amp; &lt;![A; more</title><summary>S.</summary></entry></feed>'
     assert [r.title for r in read_listing(text, "x.xml").records] == ["H2O & <![A; more"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from generator.models import Origin, Record
 from generator.sources import read_listing
@@ -198,4 +199,41 @@ def test_a_too_deep_line_between_broken_lines_is_not_read_as_one_pretty_printed_
         (1, "the line is not valid JSON (Unterminated string starting at column 11)"),
         (2, "the line is not valid JSON (nested too deeply)"),
         (3, "the line is not valid JSON (Extra data at column 9)"),
+    ]
+
+
+def test_a_url_with_characters_a_link_stops_at_keeps_them_percent_encoded():
+    from urllib.parse import unquote
+
+    from generator.enrich.links import paper_links, paper_page
+
+    # Each was cut at its first odd character: "https://doi.org/10.1000" (no paper) or ".../a".
+    written = [
+        "https://doi.org/10.1000/ä-ü",
+        "https://doi.org/10.1000/a}b{c",
+        "https://doi.org/10.1000/{{x}}",
+        "https://openreview.net/forum?id=a'b",
+        "https://doi.org/10.1000/x_y*z`w`",
+        "https://doi.org/10.1000/a\\b",
+    ]
+    text = "\n".join(json.dumps({"title": f"T{i}", "url": url}) for i, url in enumerate(written)) + "\n"
+    result = read_listing(text, "x.jsonl")
+    assert result.warnings == [] and len(result.records) == len(written)
+    for record, url in zip(result.records, written):
+        (kept,) = record.urls
+        assert unquote(kept) == url and kept.isascii()
+        links = paper_links(record.title, record.abstract, record.urls)
+        assert [link.url for link in links] == [kept]
+        assert paper_page(None, links) == kept
+
+
+def test_an_arxiv_id_written_as_a_number_is_named_as_one():
+    # It said "'2401.00097' is not an arXiv id", about what reads as one.
+    result = read_listing('{"title": "T", "arxiv_id": 2401.00097}\n{"title": "U", "arxiv_id": 2404.10000}\n', "x.jsonl")
+    assert [r.arxiv_id for r in result.records] == [None, None]
+    assert result.warnings == [
+        f"Listing 'x.jsonl' line {line}: `arxiv_id` is the number {number}, not text, and a number loses an id's "
+        "zeros (2404.10000 reads as 2404.1); the paper is kept without one. Write `arxiv_id` in quotes, like "
+        '"2404.14469".'
+        for line, number in ((1, "2401.00097"), (2, "2404.1"))
     ]
