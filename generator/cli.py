@@ -21,7 +21,7 @@ from .config import CONFIG_NAME, DigestConfig, display_path, load_config
 from .curator import scaffold
 from .curator.origin import running_install
 from .curator.stats import digest_stats, format_stats
-from .curator.suggest import format_suggestions, suggest_phrases
+from .curator.suggest import format_suggestions, suggest_phrases, target_papers
 from .errors import CommandError, DigestError
 from .output import OutputError
 from .pipeline import STEPS, Digest, check_generated, generate, load_digest
@@ -269,7 +269,7 @@ def topics_suggest(digest_file: Path, topic: str | None, limit: int) -> None:
     if topic is not None and topic not in {t.id for t in config.topics}:
         raise CommandError(f"there is no topic '{topic}' in {display_path(config.path)}.")
     suggestions = suggest_phrases(digest.papers, topic=topic, limit=limit)
-    target = sum(1 for p in digest.papers if (topic in p.topics if topic is not None else not p.topics))
+    target = len(target_papers(digest.papers, topic))
     about = f"the {target} paper{'s' if target != 1 else ''} of topic '{topic}'" if topic else (
         f"the {target} unsorted paper{'s' if target != 1 else ''}"
     )

@@ -82,6 +82,15 @@ class Suggestion:
     examples: tuple[str, ...]
 
 
+def target_papers(papers: Sequence[Paper], topic: str | None) -> list[Paper]:
+    """Return the papers suggestions are for: a topic's, or the unsorted ones (topic None)."""
+    return [p for p in papers if _in_target(p, topic)]
+
+
+def _in_target(paper: Paper, topic: str | None) -> bool:
+    return topic in paper.topics if topic is not None else not paper.topics
+
+
 def suggest_phrases(
     papers: Sequence[Paper],
     *,
@@ -105,10 +114,10 @@ def suggest_phrases(
     _generic). The ``limit`` best phrases are returned most papers first, then
     best first, then alphabetically, so the output is stable.
     """
-    target = [p for p in papers if (topic in p.topics if topic is not None else not p.topics)]
+    target = target_papers(papers, topic)
     if not target or limit <= 0:
         return []
-    rest = [p for p in papers if not (topic in p.topics if topic is not None else not p.topics)]
+    rest = [p for p in papers if not _in_target(p, topic)]
     vocabulary = {word.casefold() for paper in papers for word in _words(_text(paper))}
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
 
@@ -155,11 +164,12 @@ def suggest_phrases(
         rarity = math.log((len(papers) + 1) / (count + background[key] + 1))
         return (-weight[key] * precision**2 * rarity, -count, key)
 
+    ranks = {key: rank(key) for key in candidates}
     # In every paper (a rank of 0 or more), a phrase groups nothing.
-    best = [key for key in sorted(candidates, key=rank) if rank(key)[0] < 0][:limit]
+    best = [key for key in sorted(candidates, key=ranks.__getitem__) if ranks[key][0] < 0][:limit]
     suggestions: list[Suggestion] = []
     # The best phrases, shown most papers first (then best first).
-    for key in sorted(best, key=lambda key: (-len(candidates[key]), rank(key))):
+    for key in sorted(best, key=lambda key: (-len(candidates[key]), ranks[key])):
         examples = tuple(pid for _, pid in sorted(candidates[key], key=lambda h: (-h[0], h[1])))
         suggestions.append(Suggestion(_spelling(spellings[key]), len(candidates[key]), examples[:MAX_EXAMPLES]))
     return suggestions

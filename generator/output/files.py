@@ -132,7 +132,7 @@ def _temporary_file(folder: Path) -> tuple[int, Path]:
 
 def write_file(path: Path, content: str | bytes, what: str) -> bool:
     """Write one file the user asked for (``what`` names it in errors), only if its bytes change."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    data = _bytes(content)
     try:
         if path.exists() and not path.is_file():
             # A pipe or a device such as /dev/stdout: write into it, never replace it.

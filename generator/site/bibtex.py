@@ -16,6 +16,7 @@ so a lone ``\\}`` would end the field early.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -49,7 +50,7 @@ _HASH_SLUG = re.compile(r"paper-[0-9a-f]{10}")
 
 def digest_bib(papers: Iterable[Paper]) -> str:
     """Return digest.bib: one @misc entry per paper, sorted by key."""
-    return bib_file(text for _, text in bib_entries(papers))
+    return bib_file(bibtex_by_paper(papers).values())
 
 
 def bib_file(entries: Iterable[str]) -> str:
@@ -64,12 +65,6 @@ def bib_file(entries: Iterable[str]) -> str:
 def bibtex_by_paper(papers: Iterable[Paper]) -> dict[str, str]:
     """Return each paper's entry (as digest.bib has it) by paper id: what an entry's "Cite" shows."""
     return {paper.id: bib_entry(paper, key) for paper, key in bib_keys(papers)}
-
-
-def bib_entries(papers: Iterable[Paper]) -> Iterator[tuple[str, str]]:
-    """Yield (key, entry text) for each paper."""
-    for paper, key in bib_keys(papers):
-        yield key, bib_entry(paper, key)
 
 
 def bib_keys(papers: Iterable[Paper]) -> list[tuple[Paper, str]]:
@@ -144,6 +139,7 @@ def _ascii_words(text: str) -> list[str]:
     return _WORD.findall(slug)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # titles share most of their words
 def _ascii_word(text: str) -> str:
     return "".join(_ascii_words(text))
 

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 import jinja2
 from markupsafe import Markup
 
+from .paging import page_url
+
 if TYPE_CHECKING:
     from .views import PaperView
 
@@ -89,7 +91,7 @@ def entry_of(view: PaperView) -> Entry:
     return Entry(
         id=view.id, title=view.title, authors=view.authors, all_authors=view.all_authors, note=view.note,
         bibtex=view.bibtex, meta=tuple(view.meta), why=view.why,
-        links=tuple(EntryLink(link.href, link.label, link.kind, link.repo) for link in view.links),
+        links=tuple(view.links),
         summary=view.summary, more=view.more,
         also_in=_refs(view.also_in), mentions=_refs(view.mentions), mentioned_by=_refs(view.mentioned_by),
         mentioned_by_more=view.mentioned_by_more, related=_refs(view.related),
@@ -133,16 +135,6 @@ def split_abstract(abstract: str) -> tuple[str, str]:
     if match:
         return abstract[: match.start()], abstract[match.end() :]
     return abstract, ""
-
-
-def page_url(page: str, use_directory_urls: bool) -> str:
-    """Return the URL MkDocs gives a generated page ('kv-cache.md'), relative to the output folder."""
-    stem = page.removesuffix(".md")
-    if not use_directory_urls:
-        return f"{stem}.html"
-    if stem == "index" or stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return f"{stem}/"
 
 
 @functools.lru_cache(maxsize=1 << 16)

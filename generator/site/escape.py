@@ -110,7 +110,7 @@ def html_text(text: str) -> Markup:
 
 def html_attr(text: str) -> Markup:
     """Return text escaped for a double-quoted HTML attribute inside Markdown."""
-    escaped = html.escape(" ".join(str(text).split()), quote=True)
+    escaped = html.escape(collapse_spaces(str(text)), quote=True)
     # Markdown would still read these inside raw HTML attributes: its inline
     # patterns that run before raw HTML is set aside (code, escapes, links,
     # pymdownx.arithmatex's "$x$", pymdownx.keys' "++k++").

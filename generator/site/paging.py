@@ -324,9 +324,13 @@ def topic_page(topic_id: str) -> str:
 
 
 def page_url(page: str, use_directory_urls: bool = True) -> str:
-    """Return the URL of a generated page ('kv-cache.md') relative to the output folder."""
+    """Return the URL MkDocs gives a generated page ('kv-cache.md'), relative to the output folder."""
     stem = page.removesuffix(".md")
-    return f"{stem}/" if use_directory_urls else f"{stem}.html"
+    if not use_directory_urls:
+        return f"{stem}.html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/"
 
 
 def output_url(output: str) -> str:

@@ -21,11 +21,17 @@ from ..constants import FEED_FOLDER, NEW_PAGE
 from ..enrich.topics import Match
 from ..models import Paper, curator_picks, newest_listing
 from .bibtex import bibtex_by_paper
-from .entries import relative_url, short_title, split_abstract, why_here
+from .entries import EntryLink, relative_url, short_title, split_abstract, why_here
 from .escape import html_attr
 from .paging import UNSORTED, Paging, newest_first_key, relative, topic_page
 from .parts import PartGroup, PartIndex
-from .reader_links import all_authors, authors_line, reader_buttons, title_hint, title_link
+from .reader_links import (
+    all_authors,
+    authors_line,
+    reader_buttons,
+    title_hint,
+    title_link,
+)
 
 LATEST_COUNT = 10
 # The New page shows whole listing days until it holds NEW_PAPERS_SHOWN
@@ -46,16 +52,6 @@ class PaperRef:
     href: Markup
     date: str = ""
     note: str = ""
-
-
-@dataclass(frozen=True)
-class LinkView:
-    """A link button."""
-
-    href: Markup
-    label: str
-    kind: str
-    repo: str
 
 
 class PaperView:
@@ -108,9 +104,9 @@ class PaperView:
         return meta
 
     @functools.cached_property
-    def links(self) -> list[LinkView]:
+    def links(self) -> list[EntryLink]:
         return [
-            LinkView(html_attr(link.url), link.label or link.kind, link.kind, link.repo)
+            EntryLink(html_attr(link.url), link.label or link.kind, link.kind, link.repo)
             for link in (*self._paper.links, *reader_buttons(self._paper))
         ]
 
@@ -176,10 +172,6 @@ class PaperView:
             (topics[m.topic].title if m.topic in topics else m.topic, m.phrase, m.field)
             for m in self._site.matches.get(self._paper.id, ())
         )
-
-    @property
-    def href(self) -> Markup:
-        return self._site.href(self._paper.id, self._here)
 
     def _refs(self, paper_ids: Iterable[str]) -> list[PaperRef]:
         by_id, url, here = self._site.by_id, self._site.url, self._here

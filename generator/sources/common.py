@@ -39,8 +39,7 @@ _MAX_JSON_DIGITS = 100
 # No listing nests its JSON more than a few levels; far below Python's recursion limit.
 MAX_JSON_DEPTH = 100
 # A JSON string never spans lines, and a broken one ends at its line's end.
-_JSON_STRING = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"?')
-_CLOSED_JSON_STRING = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
+_JSON_STRING = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*(?P<end>")?')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 BUG = "this is a bug in topic-digest: please report it with the listing"
 # What to do with a file that is no listing.
@@ -120,7 +119,7 @@ def open_brackets(text: str) -> int:
 
 def has_open_string(line: str) -> bool:
     """Tell a line of JSON with a string left open at its end: no valid JSON value spans lines inside a string."""
-    return any(not _CLOSED_JSON_STRING.fullmatch(match.group(0)) for match in _JSON_STRING.finditer(line))
+    return any(match.group("end") is None for match in _JSON_STRING.finditer(line))
 
 
 def _brackets(text: str) -> str:

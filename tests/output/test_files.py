@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import output
 from generator.output import (
     MANIFEST,
     OutputError,
-    OutputFolder,
     UnsafePathError,
     check_file_target,
     make_staging,
@@ -22,19 +20,7 @@ from generator.output import (
     write_site_folder,
 )
 
-
-@pytest.fixture(autouse=True)
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Messages show paths relative to the working folder.
-    monkeypatch.chdir(tmp_path)
-
-
-def write(folder: Path, files: dict[str, str]) -> output.WriteResult:
-    """Write one build's files the way write_generated does."""
-    out = OutputFolder(folder)
-    result = out.write(files)
-    result.removed, result.foreign = out.finish(files)
-    return result
+from .conftest import write
 
 
 @pytest.mark.parametrize("bad", ["../x.md", "a/../../x.md", "/etc/passwd", "a//b", "./x", "C:x", "a\\b", ""])

@@ -15,19 +15,7 @@ from generator.output import folder as output_folder
 from generator.output import output_root
 from generator.output.folder import CLAIM_PREFIX
 
-
-@pytest.fixture(autouse=True)
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Messages show paths relative to the working folder.
-    monkeypatch.chdir(tmp_path)
-
-
-def write(folder: Path, files: dict[str, str]) -> output.WriteResult:
-    """Write one build's files the way write_generated does."""
-    out = OutputFolder(folder)
-    result = out.write(files)
-    result.removed, result.foreign = out.finish(files)
-    return result
+from .conftest import write
 
 
 def tree(root: Path) -> dict[str, str]:
