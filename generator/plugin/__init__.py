@@ -24,13 +24,13 @@ from ..executor import Pending, choose_executor
 from ..output import OutputError, write_file, write_site_folder
 from ..pipeline import Digest
 from ..site.nav import digest_nav
+from .entry_blocks import EntriesLost, EntryBlocks
 from .material import Material
 from .pages import (
     ASSET_FOLDER,
     ASSETS,
     REQUIRED_EXTENSIONS,
     SEARCH_WORKER,
-    EntryBlocks,
     Loaded,
     add_generated,
     feed_links,
@@ -122,7 +122,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         return with_overview(markdown, self.loaded.digest.overview) if page.file.src_uri == "index.md" else markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return self.entry_blocks.put_back(page.file.src_uri, html)
+        try:
+            return self.entry_blocks.put_back_page(page, html)
+        except EntriesLost as error:
+            raise PluginError(str(error)) from None
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Show the preview's problem, link the Atom feeds from the page head, and use the digest's search."""

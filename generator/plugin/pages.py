@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape
@@ -73,49 +72,6 @@ def load(
     for message in digest.report.warnings:
         log.warning(message)
     return Loaded(digest, folder, output_folder(digest_config).owned)
-
-
-# An entry body as site/entries.py writes it (or a topic's "Also in this
-# topic" list): after a blank line, a <div> whose lines are never blank, ended
-# by a "</div>" line before a blank line.
-_ENTRY_BLOCK = re.compile(r'(?:(?<=\n\n)|\A)<div class="digest-(?:entry|also)">\n(?:[^\n]+\n)*?</div>\n(?=\n|\Z)')
-
-
-@dataclass
-class EntryBlocks:
-    """Entry bodies set aside while MkDocs converts a generated page, then put back into its HTML.
-
-    Python-Markdown passes a raw HTML block through as it is, but runs its
-    HTML parser over every tag of it to find its end (and MkDocs again, for
-    ids): most of the time a large build spent converting pages. A placeholder
-    paragraph in the block's place, swapped for the block in the HTML, gives
-    the same page. The placeholder holds a mark made for this build, which no
-    page's text holds.
-    """
-
-    mark: str = field(default_factory=lambda: f"digestentry{secrets.token_hex(8)}")
-    pages: dict[str, list[str]] = field(default_factory=dict)
-
-    def set_aside(self, uri: str, markdown: str) -> str:
-        """Return the page's Markdown with each entry block as a placeholder paragraph."""
-        blocks: list[str] = []
-
-        def placeholder(match: re.Match[str]) -> str:
-            blocks.append(match.group())
-            return f"{self.mark}x{len(blocks) - 1}\n"
-
-        markdown = _ENTRY_BLOCK.sub(placeholder, markdown)
-        if blocks:
-            self.pages[uri] = blocks
-        return markdown
-
-    def put_back(self, uri: str, html: str) -> str:
-        """Return the page's HTML with each placeholder paragraph as its entry block."""
-        blocks = self.pages.pop(uri, None)
-        if not blocks:
-            return html
-        # Python-Markdown strips its output, a raw block at the end of the page too.
-        return re.sub(f"<p>{self.mark}x([0-9]+)</p>", lambda match: blocks[int(match[1])], html).strip()
 
 
 def require_extensions(config: MkDocsConfig) -> None:
