@@ -22,7 +22,8 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
 from scipy import sparse
@@ -30,6 +31,8 @@ from scipy import sparse
 from ..executor import SERIAL, Executor, split
 from ..models import Paper
 from .tokens import name_presence, word_counts
+
+Text = TypeVar("Text")
 
 # Weights of the three cosines; they sum to 1 so the text score is in [0, 1].
 # Measured with benchmarks/related_eval.py on the bundled corpus (precision@5
@@ -127,7 +130,7 @@ def _tfidf(
     texts: list[str], count: Callable[[str], dict[str, int]], weight: float
 ) -> sparse.csr_matrix:
     """Return L2-normalised TF-IDF rows scaled by the square root of weight."""
-    counts = _term_counts(texts, count)
+    counts, _ = term_counts(texts, count)
     if counts.shape[1] == 0:
         return sparse.csr_matrix((len(texts), 0), dtype=np.float32)
     return _tf_idf(counts) * np.float32(math.sqrt(weight))
@@ -158,8 +161,8 @@ def _tf_idf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     return counts
 
 
-def _term_counts(texts: list[str], count: Callable[[str], dict[str, int]]) -> sparse.csr_matrix:
-    """Return the term counts of each text, one column per term in sorted order.
+def term_counts(texts: Sequence[Text], count: Callable[[Text], Mapping[str, float]]) -> tuple[sparse.csr_matrix, list[str]]:
+    """Return the term counts of each text, one column per term in sorted order, and the terms.
 
     ``count`` gives a text's terms and counts in order of first appearance.
     The matrix is exactly the one sklearn's CountVectorizer builds, down to
@@ -192,11 +195,12 @@ def _term_counts(texts: list[str], count: Callable[[str], dict[str, int]]) -> sp
     matrix.sort_indices()
     # Renumber the terms in sorted order, keeping each row's entries in the
     # order of first appearance, as CountVectorizer does.
+    terms = sorted(vocabulary)
     renumber = np.empty(len(vocabulary), dtype=np.int32)
-    for new, term in enumerate(sorted(vocabulary)):
+    for new, term in enumerate(terms):
         renumber[vocabulary[term]] = new
     matrix.indices = renumber[matrix.indices]
-    return matrix
+    return matrix, terms
 
 
 class Retrieval:

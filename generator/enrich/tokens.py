@@ -286,7 +286,7 @@ PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”|/]+|\s[-–—]+\s|\s'|'\s")
 # --- Search ----------------------------------------------------------------------
 
 # A search term: two or more letters, digits or underscores (scikit-learn's
-# default token pattern, which search_index hands to its CountVectorizer).
+# default token pattern: the tests check the index's counts against its CountVectorizer).
 # The browser's worker cuts queries with /[\p{L}\p{N}_]{2,}/gu.
 SEARCH_TERM = r"(?u)\b\w\w+\b"
 _SEARCH_TERM = re.compile(SEARCH_TERM)
@@ -298,7 +298,7 @@ def search_normalize(text: str) -> str:
 
 
 def search_terms(text: str) -> list[str]:
-    """Return the search terms of a text, in order, as the index's CountVectorizer cuts them."""
+    """Return the search terms of a text, in order, as scikit-learn's CountVectorizer cuts them with SEARCH_TERM."""
     return _SEARCH_TERM.findall(search_normalize(text))
 
 
@@ -306,7 +306,10 @@ def search_terms(text: str) -> list[str]:
 # holds it written as one word, so that "reparameterization" typed as one word
 # finds it, and, when its parts are words of letters, as its initials: "kv"
 # finds "key-value", "moe" "mixture-of-experts". Queries are cut by SEARCH_TERM alone.
-_SEARCH_COMPOUND = re.compile(r"\w+(?:[-\u2010\u2011]\w+)+")
+# A compound starts a word, and no part ever gives back a letter (possessive
+# ++): the same matches as \w+(?:[-‐‑]\w+)+, without trying every letter of
+# every word as a start (at 20,000 papers, 3.1 s -> 0.6 s).
+_SEARCH_COMPOUND = re.compile(r"\b\w++(?:[-\u2010\u2011]\w++)+")
 _HYPHEN = re.compile(r"[-\u2010\u2011]")
 MAX_INITIALS = 4
 

@@ -28,12 +28,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
 # An entry body as site/entries.py writes it (or a topic's "Also in this
-# topic" list): after a blank line, a <div> whose lines are never blank, ended
+# topic" list, or the papers-with-code table): after a blank line, a <div> whose lines are never blank, ended
 # by a "</div>" line before a blank line; after the heading _entry.md.j2 writes, if it has one.
 _ENTRY = re.compile(
     r"(?:(?<=\n\n)|\A)"
     r'(?:## (?P<title><a class="digest-paper" [^\n]*</a>) \{: #(?P<id>[^\s"<>&}]+) \}\n\n)?'
-    r'(?P<body><div class="digest-(?:entry|also)">\n(?:[^\n]+\n)*?</div>\n)(?=\n|\Z)'
+    r'(?P<body><div class="digest-(?:entry|also|sortable)">\n(?:[^\n]+\n)*?</div>\n)(?=\n|\Z)'
 )
 
 

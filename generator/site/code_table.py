@@ -69,9 +69,9 @@ def code_pages(site: Site) -> Iterator[CodePage]:
 def _code_row(site: Site, paper: Paper, code: Link, here: str) -> CodeRow:
     return CodeRow(
         date=paper_date(paper),
-        paper=PaperRef(paper.title, site.href(paper.id, here)),
+        paper=PaperRef(paper.title, site.url(paper.id, here)),
         repo=code.repo or code.url.split("://", 1)[1],
         repo_href=html_attr(code.url),
         host=code.label,
-        topics=[site.topic_ref(t, here) for t in paper.topics if t in site.topics],
+        topics=[PaperRef(site.topics[t].title, site.topic_url(t, here)) for t in paper.topics if t in site.topics],
     )

@@ -36,6 +36,7 @@ import hashlib
 import json
 import re
 import zlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -43,7 +44,8 @@ import numpy as np
 from scipy import sparse
 
 from ..constants import SEARCH_FOLDER as FOLDER
-from ..enrich.tokens import SEARCH_TERM, search_compounds, search_normalize
+from ..enrich.related import term_counts
+from ..enrich.tokens import SEARCH_TERM, search_compounds, search_terms
 from ..models import Paper
 from .paging import output_url, page_url
 from .search_stems import prefix_exceptions
@@ -181,24 +183,27 @@ def _bucket(paper_id: str, buckets: int) -> int:
 
 
 def _weights(titles: list[str], bodies: list[str], names: list[str]) -> tuple[list[str], sparse.csc_matrix]:
-    """Return the sorted vocabulary and a documents × terms matrix of weights."""
-    # Imported here: `digest generate`, which builds no search index, need not wait for it.
-    from sklearn.feature_extraction.text import CountVectorizer
+    """Return the sorted vocabulary and a documents × terms matrix of weights.
 
-    vectorizer = CountVectorizer(
-        token_pattern=SEARCH_TERM, preprocessor=search_normalize, dtype=np.int32
-    )
-    try:
-        counts = vectorizer.fit_transform(f"{t} {b} {r}" for t, b, r in zip(titles, bodies, names))
-    except ValueError:  # no document has a term
-        return [], sparse.csc_matrix((len(titles), 0), dtype=np.int32)
-    # fit_transform sorts the vocabulary, so columns are in term order; every
-    # field was counted once already.
-    extra = (TITLE_WEIGHT - 1) * vectorizer.transform(titles) + (REPO_WEIGHT - 1) * vectorizer.transform(names)
-    weights = (counts + extra).tocsc()
+    A term counts once for each time a document's title, abstract or names
+    hold it, and TITLE_WEIGHT or REPO_WEIGHT times in the title and the names
+    (tests/site/test_search_index.py checks this against scikit-learn's
+    CountVectorizer, whose import alone took a third of this stage).
+    """
+
+    def weighted(number: int) -> Counter[str]:
+        counts = Counter(search_terms(f"{titles[number]} {bodies[number]} {names[number]}"))
+        for term in search_terms(titles[number]):
+            counts[term] += TITLE_WEIGHT - 1
+        for term in search_terms(names[number]):
+            counts[term] += REPO_WEIGHT - 1
+        return counts
+
+    counts, terms = term_counts(range(len(titles)), weighted)
+    weights = counts.astype(np.int32).tocsc()
     weights.data = np.minimum(weights.data, MAX_WEIGHT)
     weights.sort_indices()
-    return list(vectorizer.get_feature_names_out()), weights
+    return terms, weights
 
 
 def _term_shards(terms: list[str], weights: sparse.csc_matrix) -> list[tuple[str, str]]:

@@ -284,10 +284,6 @@ class Site:
         paper = self.by_id[paper_id]
         return PaperRef(paper.title, self.href(paper_id, here), paper_date(paper))
 
-    def topic_ref(self, topic_id: str, here: str | None = None) -> PaperRef:
-        """Return a link from page `here` to a topic's page, with its title."""
-        return PaperRef(self.topics[topic_id].title, Markup(relative(topic_page(topic_id), here)))
-
     def line_page(self, topic_id: str, paper: Paper) -> str:
         """Return the page of a topic that shows a paper: its full entry or a short line."""
         return self.paging.line_page(topic_id if topic_id in self.topics else UNSORTED.id, paper.id)

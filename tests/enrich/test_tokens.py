@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 from hypothesis import given
@@ -80,3 +81,10 @@ def test_search_compounds_are_written_as_one_word_and_as_initials():
     assert search_compounds("FlashAttention-2 and a-b and one-two-three-four-five") == "flashattention2 ab onetwothreefourfive"
     assert search_compounds("Ｒｅ‐ｒａｎｋｉｎｇ, no compound here") == "reranking rr"
     assert search_compounds("plain words only") == ""
+
+
+@given(st.text(alphabet=st.sampled_from("ab_1é -\u2010\u2011.–"), max_size=40) | st.text(max_size=40))
+def test_compounds_are_found_as_the_plain_pattern_finds_them(text: str):
+    # The index's pattern is a faster spelling (word start, possessive parts) of this one.
+    plain = re.compile(r"\w+(?:[-\u2010\u2011]\w+)+")
+    assert tokens._SEARCH_COMPOUND.findall(text) == plain.findall(text)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer
+
+from generator.enrich.tokens import SEARCH_TERM
 from generator.enrich.tokens import search_normalize as normalize
+from generator.site import search_index
 from generator.models import Link, Paper
 from generator.site.search_index import (
     FOLDER,
@@ -196,3 +204,43 @@ def test_hyphenated_compounds_are_terms_as_one_word_and_as_initials():
     )
     # In the title: the title's weight, like the words it is made of.
     assert postings["kv"] == postings["keyvalue"] == postings["key"] == {0: 3}
+
+
+def _count_vectorizer_weights(titles: list[str], bodies: list[str], names: list[str]) -> tuple[list[str], sparse.csc_matrix]:
+    """The weights as scikit-learn's CountVectorizer counts them (the index's first way of counting)."""
+    vectorizer = CountVectorizer(token_pattern=SEARCH_TERM, preprocessor=normalize, dtype=np.int32)
+    counts = vectorizer.fit_transform(f"{t} {b} {r}" for t, b, r in zip(titles, bodies, names))
+    extra = (search_index.TITLE_WEIGHT - 1) * vectorizer.transform(titles)
+    extra += (search_index.REPO_WEIGHT - 1) * vectorizer.transform(names)
+    weights = (counts + extra).tocsc()
+    weights.data = np.minimum(weights.data, search_index.MAX_WEIGHT)
+    weights.sort_indices()
+    return list(vectorizer.get_feature_names_out()), weights
+
+
+TEXT = st.text(alphabet=st.sampled_from("ab cé1_-Ｆ²ǅ\u200b .ΩK"), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(TEXT, TEXT, TEXT), min_size=1, max_size=6).filter(
+    lambda docs: any(search_index._TERM.search(normalize(" ".join(d))) for d in docs)
+))
+def test_weights_are_count_vectorizers(docs: list[tuple[str, str, str]]):
+    titles, bodies, names = (list(field) for field in zip(*docs))
+    terms, weights = search_index._weights(titles, bodies, names)
+    expected_terms, expected = _count_vectorizer_weights(titles, bodies, names)
+    assert terms == expected_terms
+    assert weights.dtype == expected.dtype
+    for name in ("data", "indices", "indptr"):
+        assert np.array_equal(getattr(weights, name), getattr(expected, name)), name
+
+
+def test_weights_of_the_golden_digest_are_count_vectorizers():
+    papers = corpus()
+    titles = [item.paper.title for item in papers] + ["A page"]
+    bodies = [item.paper.abstract for item in papers] + ["Its text, re-ranked"]
+    names = [" ".join(item.paper.authors) for item in papers] + [""]
+    terms, weights = search_index._weights(titles, bodies, names)
+    expected_terms, expected = _count_vectorizer_weights(titles, bodies, names)
+    assert terms == expected_terms and len(terms) > 50
+    assert (weights != expected).nnz == 0
