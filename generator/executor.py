@@ -166,9 +166,14 @@ def _fork_pool(function: Callable[..., Any], workers: int) -> Any:
     ready still stops (see _start_worker).
     """
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    # The workers' garbage collector leaves what they inherit alone: a
+    # collection that visited it would write to every page of it, and the
+    # workers would copy what they share with this process.
+    gc.freeze()
     try:
         return multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(function,))
     finally:
+        gc.unfreeze()
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 

@@ -7,6 +7,7 @@ pages.py, the live preview of `digest serve` is a PreviewSession
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from mkdocs.structure.pages import Page
 from ..constants import SEARCH_FOLDER
 from ..errors import DigestError
 from ..executor import Pending, choose_executor
-from ..output import OutputError, write_file, write_site_folder
+from ..output import OutputError, WriteResult, write_file
 from ..pipeline import Digest
 from ..site.nav import digest_nav
 from .entry_blocks import EntriesLost, EntryBlocks
@@ -37,6 +38,7 @@ from .pages import (
     load,
     require_extensions,
     with_overview,
+    write_search_index,
 )
 from .preview import PreviewSession, add_banner, preview_log, problem_banner
 
@@ -60,7 +62,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.serving = False
         self.preview = PreviewSession()
         self.material = Material()
-        self.search_job: Pending[dict[str, str]] | None = None
+        self.search_job: Pending[WriteResult] | None = None
         # Generated files (src_uri) of this build.
         self.generated: set[str] = set()
         self.entry_blocks = EntryBlocks()
@@ -107,8 +109,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         # A fast update keeps the search index, unless the site folder was emptied.
         digest = self.digest
         if digest is not None and self.material.search and (digest.exact or not (Path(config.site_dir) / SEARCH_FOLDER).is_dir()):
-            # Built beside MkDocs' page rendering, written in on_post_build.
-            self.search_job = choose_executor(len(digest.papers)).background(digest.search_files)
+            # Built and written beside MkDocs' page rendering (the site folder was emptied before on_files).
+            job = partial(write_search_index, digest, Path(config.site_dir) / SEARCH_FOLDER)
+            self.search_job = choose_executor(len(digest.papers)).background(job)
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -165,10 +168,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.search_job is not None:
-            files, self.search_job = self.search_job.result(), None
-            prefix = f"{SEARCH_FOLDER}/"
+            job, self.search_job = self.search_job, None
             try:
-                write_site_folder({path.removeprefix(prefix): text for path, text in files.items()}, Path(config.site_dir) / SEARCH_FOLDER)
+                job.result()
             except OutputError as error:
                 raise PluginError(str(error)) from None
         self.preview.watch()

@@ -15,8 +15,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..config import display_path, load_config
-from ..constants import ALL_FEED, DIGEST_BIB, FEED_FOLDER, OVERVIEW_MARKER, PAPERS_JSON
-from ..output import check_file_target, folder_in_docs, owned_in_docs
+from ..constants import ALL_FEED, DIGEST_BIB, FEED_FOLDER, OVERVIEW_MARKER, PAPERS_JSON, SEARCH_FOLDER
+from ..output import WriteResult, check_file_target, folder_in_docs, owned_in_docs, write_site_folder
 from ..pipeline import Digest, check_generated, load_digest, output_folder, write_generated
 from ..site.escape import html_attr
 from .preview import TRIGGER, GeneratedFile, PreviewSession, log
@@ -72,6 +72,12 @@ def load(
     for message in digest.report.warnings:
         log.warning(message)
     return Loaded(digest, folder, output_folder(digest_config).owned)
+
+
+def write_search_index(digest: Digest, folder: Path) -> WriteResult:
+    """Build the digest's search index and write it into its folder of the site (raising OutputError)."""
+    prefix = f"{SEARCH_FOLDER}/"
+    return write_site_folder({path.removeprefix(prefix): text for path, text in digest.search_files().items()}, folder)
 
 
 def require_extensions(config: MkDocsConfig) -> None:
