@@ -51,8 +51,12 @@ class Executor(Protocol):
     def map(self, function: Callable[[Part], Result], parts: Sequence[Part]) -> list[Result]:
         """Return ``[function(part) for part in parts]``."""
 
-    def background(self, function: Callable[[], Result]) -> Pending[Result]:
-        """Start ``function()`` and return a handle to collect its value later."""
+    def background(self, function: Callable[[], Result], *, picklable: bool = False) -> Pending[Result]:
+        """Start ``function()`` and return a handle to collect its value later.
+
+        ``picklable``: the function and what it holds can be pickled, so it may
+        run in a fresh worker process where forking is not safe.
+        """
 
 
 class Done(Generic[Result]):
@@ -76,7 +80,7 @@ class SerialExecutor:
         """Return ``[function(part) for part in parts]``, worked out here."""
         return [function(part) for part in parts]
 
-    def background(self, function: Callable[[], Result]) -> Pending[Result]:
+    def background(self, function: Callable[[], Result], *, picklable: bool = False) -> Pending[Result]:
         """Work ``function()`` out at once, here."""
         return Done(function())
 
@@ -94,11 +98,13 @@ class ForkExecutor:
             # build reports the same error whichever worker finished first.
             return list(pool.imap(_call, parts, chunksize=1))
 
-    def background(self, function: Callable[[], Result]) -> Pending[Result]:
-        """Start ``function()`` in a forked worker (here, at once, when forking is not safe)."""
-        if worker_count() < 2:
-            return Done(function())
-        return _Forked(function)
+    def background(self, function: Callable[[], Result], *, picklable: bool = False) -> Pending[Result]:
+        """Start ``function()`` in a forked worker; where forking is not safe, in a fresh worker process if it is ``picklable``; else here, at once."""
+        if worker_count() >= 2:
+            return _Forked(function)
+        if picklable and _can_spawn():
+            return _Spawned(function)
+        return Done(function())
 
 
 SERIAL = SerialExecutor()
@@ -150,6 +156,28 @@ class _Forked(Generic[Result]):
             self._pool.terminate()
             self._pool.join()
             self._pool = None
+
+
+def _can_spawn() -> bool:
+    """Tell whether a fresh worker process has a core of its own: forking is unsafe only for threads, as in `digest serve`."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return (
+        cores >= 2
+        and not multiprocessing.current_process().daemon
+    )
+
+
+class _Spawned(_Forked[Result]):
+    """A computation running in a fresh worker process (the "spawn" start method), collected later.
+
+    Where forking this process is not safe (it runs threads: `digest serve`'s
+    web server and watcher), a new interpreter runs the function, which
+    reaches it pickled with what it holds.
+    """
+
+    def __init__(self, function: Callable[[], Result]) -> None:
+        self._pool = multiprocessing.get_context("spawn").Pool(1)
+        self._pending = self._pool.apply_async(function)
 
 
 # The signals that stop a worker; see _start_worker.

@@ -41,11 +41,13 @@ from .site.render import (
     render_topic_pages,
     run_jobs,
 )
-from .site.search_index import SearchPage, SearchPaper, build_search_index, search_entries
+from .site.search_index import SearchPage, SearchPaper, search_entries
 from .site.views import Site, SiteViews, build_views, pages_showing
 from .sources import ListingResult, SourceFile, load_sources, read_file
 
 log = logging.getLogger(__name__)
+# Told the search index's pages and papers as soon as a build knows them.
+SearchStart = Callable[[list[SearchPage], list[SearchPaper]], None]
 LINK_PARTS = 4  # runs of papers whose links forked workers find
 
 
@@ -66,10 +68,6 @@ class Digest:
     use_directory_urls: bool = True
     exact: bool = True
     """False for a fast preview update (see update_digest): a full build must follow."""
-
-    def search_files(self) -> dict[str, str]:
-        """Return the site's search index files (see search_index), keyed by path from the site root."""
-        return build_search_index(self.search_pages, self.search_papers)
 
 
 @dataclass
@@ -253,26 +251,30 @@ def build_digest(
     on_step: Callable[[str], None] = lambda step: None,
     cache: StageCache | None = None,
     executor: Executor | None = None,
+    start_search: SearchStart | None = None,
 ) -> Digest:
     """Run every pure stage over the sources and render the pages.
 
     ``on_step`` is told the name of each step (see STEPS) as it starts, so a
     terminal can show progress. A ``cache`` kept from an earlier build skips
     reading, link finding and classifying what it has seen before. Without an
-    ``executor``, one is chosen for the size of the corpus.
+    ``executor``, one is chosen for the size of the corpus. ``start_search``
+    gets the search index's pages and papers as soon as they are known, before
+    the pages are rendered.
     """
     corpus, papers = _related(config, sources, on_step, cache if cache is not None else StageCache(), executor)
     on_step("render")
     layout = lay_out(corpus, papers, use_directory_urls)
     site, views, environment = layout.site, layout.views, layout.environment
+    search_pages, search_papers = search_entries(site, views)
+    if start_search is not None:
+        start_search(search_pages, search_papers)
     entries = None if cache is None else cache.entries
-    digest = Digest(
+    return Digest(
         config, papers, site.matches, layout.report,
         render_files(environment, site, views, corpus.executor, entries), render_overview(environment, site, views),
-        page_of=site.paging.page_of, use_directory_urls=use_directory_urls,
+        search_pages, search_papers, site.paging.page_of, use_directory_urls,
     )
-    digest.search_pages, digest.search_papers = search_entries(site, views)
-    return digest
 
 
 @without_cyclic_gc
@@ -372,17 +374,19 @@ def load_digest(
     cache: StageCache | None = None,
     previous: Digest | None = None,
     executor: Executor | None = None,
+    start_search: SearchStart | None = None,
 ) -> Digest:
     """Read the sources and build the digest in memory, writing nothing.
 
-    With a ``previous`` digest of the same config, try a fast update first (see update_digest).
+    With a ``previous`` digest of the same config, try a fast update first (see
+    update_digest: it keeps the previous search index); ``start_search``: see build_digest.
     """
     sources, warnings = load_sources(config)
     digest = None
     if previous is not None and previous.config == config:
         digest = update_digest(previous, sources, use_directory_urls, on_step, cache, executor)
     if digest is None:
-        digest = build_digest(config, sources, use_directory_urls, on_step, cache, executor)
+        digest = build_digest(config, sources, use_directory_urls, on_step, cache, executor, start_search)
     digest.report.warnings[:0] = warnings
     return digest
 

@@ -182,3 +182,30 @@ def test_workers_start_with_the_stopping_signals_held_until_they_can_stop(monkey
         assert signal.SIGTERM in at_start and signal.SIGHUP in at_start
         assert handler == signal.SIG_DFL and signal.SIGTERM not in mask and signal.SIGHUP not in mask
     assert signal.SIGTERM not in signal.pthread_sigmask(signal.SIG_BLOCK, [])  # this process takes it again
+
+
+def test_with_threads_running_a_picklable_job_runs_in_a_fresh_process_else_here(tmp_path):
+    """`digest serve` runs threads, so it may not fork: a picklable job still gets a process of its own."""
+    import os
+    import threading
+
+    if executor._can_spawn() is False:
+        pytest.skip("one core: no process of its own")
+    stop = threading.Event()
+    server = threading.Thread(target=stop.wait)  # as the web server's thread
+    server.start()
+    try:
+        assert executor.worker_count() == 1
+        spawned = ForkExecutor().background(os.getpid, picklable=True)
+        assert isinstance(spawned, executor._Spawned)
+        assert spawned.result() != os.getpid()
+        assert ForkExecutor().background(os.getpid).result() == os.getpid()  # not picklable: here, at once
+        with pytest.raises(ZeroDivisionError):
+            ForkExecutor().background(_divide_by_zero, picklable=True).result()
+    finally:
+        stop.set()
+        server.join()
+
+
+def _divide_by_zero() -> float:
+    return 1 / 0

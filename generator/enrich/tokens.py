@@ -320,6 +320,7 @@ def search_compounds(text: str) -> str:
     for compound in _SEARCH_COMPOUND.findall(search_normalize(text)):
         parts = _HYPHEN.split(compound)
         found.append("".join(parts))
-        if len(parts) <= MAX_INITIALS and all(part.isalpha() and len(part) > 1 for part in parts):
+        # Parts are never empty: all of them are letters when they joined are.
+        if len(parts) <= MAX_INITIALS and found[-1].isalpha() and min(map(len, parts)) > 1:
             found.append("".join(part[0] for part in parts))
     return " ".join(found)

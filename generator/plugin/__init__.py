@@ -25,6 +25,7 @@ from ..executor import Pending, choose_executor
 from ..output import OutputError, WriteResult, write_file
 from ..pipeline import Digest
 from ..site.nav import digest_nav
+from ..site.search_index import SearchPage, SearchPaper
 from .entry_blocks import EntriesLost, EntryBlocks
 from .material import Material
 from .pages import (
@@ -38,7 +39,7 @@ from .pages import (
     load,
     require_extensions,
     with_overview,
-    write_search_index,
+    SearchIndexJob,
 )
 from .preview import PreviewSession, add_banner, preview_log, problem_banner
 
@@ -82,9 +83,16 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).resolve().parent
         before = self.preview.begin(root / self.config.config)
+        self.material.configure(config)
+        # A dirty build (`digest serve`) leaves the site folder as it is: the
+        # search index can be built and written from the moment the papers are
+        # laid out. Otherwise MkDocs empties the folder after on_config.
+        folder = Path(config.site_dir) / SEARCH_FOLDER
+        early = self.material.search and self.preview.dirty
+        start_search = partial(self._start_search, folder=folder) if early else None
         try:
             report = root / self.config.report if self.config.report else None
-            self.loaded = load(config, root / self.config.config, report, self.preview, self.digest, self.serving)
+            self.loaded = load(config, root / self.config.config, report, self.preview, self.digest, self.serving, start_search)
         except DigestError as error:
             if not self.serving:
                 raise PluginError(str(error)) from None
@@ -98,7 +106,6 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                 preview_log.info("Fixed: the preview shows the digest again.")
         config.nav = digest_nav(config.nav, self.loaded.digest, self.loaded.folder, Path(config.docs_dir))
         require_extensions(config)
-        self.material.configure(config)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -108,11 +115,15 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.preview.mark(files, generated, config)
         # A fast update keeps the search index, unless the site folder was emptied.
         digest = self.digest
-        if digest is not None and self.material.search and (digest.exact or not (Path(config.site_dir) / SEARCH_FOLDER).is_dir()):
+        folder = Path(config.site_dir) / SEARCH_FOLDER
+        if digest is not None and self.material.search and self.search_job is None and (digest.exact or not folder.is_dir()):
             # Built and written beside MkDocs' page rendering (the site folder was emptied before on_files).
-            job = partial(write_search_index, digest, Path(config.site_dir) / SEARCH_FOLDER)
-            self.search_job = choose_executor(len(digest.papers)).background(job)
+            self._start_search(digest.search_pages, digest.search_papers, folder)
         return files
+
+    def _start_search(self, pages: list[SearchPage], papers: list[SearchPaper], folder: Path) -> None:
+        job = SearchIndexJob(pages, papers, folder)
+        self.search_job = choose_executor(len(papers)).background(job, picklable=True)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.loaded is None:

@@ -16,9 +16,11 @@ from mkdocs.utils import get_relative_url
 
 from ..config import display_path, load_config
 from ..constants import ALL_FEED, DIGEST_BIB, FEED_FOLDER, OVERVIEW_MARKER, PAPERS_JSON, SEARCH_FOLDER
+from ..executor import without_cyclic_gc
 from ..output import WriteResult, check_file_target, folder_in_docs, owned_in_docs, write_site_folder
-from ..pipeline import Digest, check_generated, load_digest, output_folder, write_generated
+from ..pipeline import Digest, SearchStart, check_generated, load_digest, output_folder, write_generated
 from ..site.escape import html_attr
+from ..site.search_index import SearchPage, SearchPaper, build_search_index
 from .preview import TRIGGER, GeneratedFile, PreviewSession, log
 
 ASSETS = Path(__file__).resolve().parent.parent / "site" / "assets"
@@ -45,6 +47,7 @@ def load(
     preview: PreviewSession,
     previous: Digest | None,
     serving: bool,
+    start_search: SearchStart | None = None,
 ) -> Loaded:
     """Load digest.yml and build the digest (raising ConfigError, SourceError or OutputError).
 
@@ -61,7 +64,8 @@ def load(
         check_file_target(report, "the build report")
     preview.sign(config, digest_config)
     digest = load_digest(
-        digest_config, config.use_directory_urls, cache=preview.cache, previous=previous if preview.fast else None
+        digest_config, config.use_directory_urls, cache=preview.cache, previous=previous if preview.fast else None,
+        start_search=start_search,
     )
     if serving:
         # The copy on disk is for the curator. Writing it while serving would wake the watcher.
@@ -74,10 +78,23 @@ def load(
     return Loaded(digest, folder, output_folder(digest_config).owned)
 
 
-def write_search_index(digest: Digest, folder: Path) -> WriteResult:
-    """Build the digest's search index and write it into its folder of the site (raising OutputError)."""
-    prefix = f"{SEARCH_FOLDER}/"
-    return write_site_folder({path.removeprefix(prefix): text for path, text in digest.search_files().items()}, folder)
+@dataclass(frozen=True)
+class SearchIndexJob:
+    """Build the digest's search index and write it into its folder of the site (raising OutputError).
+
+    It pickles (the papers as the index sees them), so `digest serve`, which
+    may not fork, can still build it in a worker process beside MkDocs.
+    """
+
+    pages: list[SearchPage]
+    papers: list[SearchPaper]
+    folder: Path
+
+    @without_cyclic_gc
+    def __call__(self) -> WriteResult:
+        prefix = f"{SEARCH_FOLDER}/"
+        files = build_search_index(self.pages, self.papers)
+        return write_site_folder({path.removeprefix(prefix): text for path, text in files.items()}, self.folder)
 
 
 def require_extensions(config: MkDocsConfig) -> None:

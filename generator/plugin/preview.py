@@ -50,7 +50,7 @@ log = logging.getLogger("mkdocs.plugins.digest")
 preview_log = logging.getLogger("generator.preview")
 # After a fast preview update the full build waits this long: MkDocs holds
 # every request while it builds, and the browser's reload should come first.
-FULL_BUILD_PAUSE = 2.0
+FULL_BUILD_PAUSE = 1.0
 
 # An ATX (`# Title`) or setext (`Title` over `===`) first-level heading.
 FIRST_HEADING = re.compile(r"^(?:#[ \t]+(.+?)[ \t#]*|(\S.*)\n=+[ \t]*)$", re.MULTILINE)

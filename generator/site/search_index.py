@@ -82,11 +82,22 @@ class SearchPage:
 
 @dataclass(frozen=True)
 class SearchPaper:
-    """One paper as the index sees it: the page its entry is on and its anchor there."""
+    """One paper as the index sees it: its words, the page its entry is on and its anchor there.
 
-    paper: Paper
+    Only what the index reads, so that a build can hand it to a worker process cheaply.
+    """
+
+    id: str
+    title: str
+    abstract: str
+    names: str
+    """The words of its code repositories' names and its authors' names."""
     page: int
     anchor: str
+
+    @classmethod
+    def of(cls, paper: Paper, page: int, anchor: str) -> SearchPaper:
+        return cls(paper.id, paper.title, paper.abstract, f"{_repo_text(paper)} {_author_text(paper)}", page, anchor)
 
 
 def search_entries(site: Site, views: SiteViews) -> tuple[list[SearchPage], list[SearchPaper]]:
@@ -103,18 +114,18 @@ def search_entries(site: Site, views: SiteViews) -> tuple[list[SearchPage], list
         for view in pages
     ]
     number = {str(view.page): index for index, view in enumerate(pages)}
-    papers = [SearchPaper(paper, number[site.paging.page_of[paper.id]], paper.id) for paper in site.papers]
+    papers = [SearchPaper.of(paper, number[site.paging.page_of[paper.id]], paper.id) for paper in site.papers]
     return groups, papers
 
 
 def build_search_index(pages: Sequence[SearchPage], papers: Sequence[SearchPaper]) -> dict[str, str]:
     """Return the index files, keyed by path relative to the site root."""
     buckets = _bucket_count(len(papers))
-    ordered = sorted(papers, key=lambda p: (_bucket(p.paper.id, buckets), p.paper.id))
+    ordered = sorted(papers, key=lambda p: (_bucket(p.id, buckets), p.id))
     findable = [index for index, page in enumerate(pages) if page.findable]
-    titles = [_with_compounds(p.paper.title) for p in ordered] + [pages[i].title for i in findable]
-    bodies = [_with_compounds(p.paper.abstract) for p in ordered] + [pages[i].text for i in findable]
-    names = [f"{_repo_text(p.paper)} {_author_text(p.paper)}" for p in ordered] + ["" for _ in findable]
+    titles = [_with_compounds(p.title) for p in ordered] + [pages[i].title for i in findable]
+    bodies = [_with_compounds(p.abstract) for p in ordered] + [pages[i].text for i in findable]
+    names = [p.names for p in ordered] + ["" for _ in findable]
     terms, weights = _weights(titles, bodies, names)
     shards = _term_shards(terms, weights)
     files = {f"{FOLDER}/terms/{i}.json": content for i, (_, content) in enumerate(shards)}
@@ -126,9 +137,9 @@ def build_search_index(pages: Sequence[SearchPage], papers: Sequence[SearchPaper
     sizes = [0] * buckets
     contents: list[list[list[object]]] = [[] for _ in range(buckets)]
     for item in ordered:
-        bucket = _bucket(item.paper.id, buckets)
+        bucket = _bucket(item.id, buckets)
         sizes[bucket] += 1
-        contents[bucket].append([item.paper.title, item.page, item.anchor, item.paper.abstract])
+        contents[bucket].append([item.title, item.page, item.anchor, item.abstract])
     for bucket, docs in enumerate(contents):
         if docs:
             files[f"{FOLDER}/docs/{bucket}.json"] = _json(docs)
@@ -207,7 +218,19 @@ def _weights(titles: list[str], bodies: list[str], names: list[str]) -> tuple[li
 
 
 def _term_shards(terms: list[str], weights: sparse.csc_matrix) -> list[tuple[str, str]]:
-    """Cut the sorted terms into shards of about SHARD_BYTES; return (first term, JSON) pairs."""
+    """Cut the sorted terms into shards of about SHARD_BYTES; return (first term, JSON) pairs.
+
+    A term's entry is ``[term, [gap, weight, gap, weight, ...]]``: its documents
+    as gaps from the one before (the first from 0), each with its weight.
+    """
+    bounds = weights.indptr.tolist()
+    docs = weights.indices.astype(np.int64)
+    gaps = np.diff(docs, prepend=0)
+    firsts = weights.indptr[:-1][np.diff(weights.indptr) > 0]
+    gaps[firsts] = docs[firsts]  # each term's first document counts from 0
+    pairs = np.empty(2 * len(docs), dtype=np.int64)
+    pairs[0::2], pairs[1::2] = gaps, weights.data
+    numbers = list(map(str, pairs.tolist()))
     shards: list[tuple[str, str]] = []
     shard: list[str] = []
     first = ""
@@ -215,11 +238,7 @@ def _term_shards(terms: list[str], weights: sparse.csc_matrix) -> list[tuple[str
     for column, term in enumerate(terms):
         if not shard:
             first = term
-        start, end = weights.indptr[column], weights.indptr[column + 1]
-        docs = weights.indices[start:end]
-        gaps = np.diff(docs, prepend=0)
-        postings = np.column_stack((gaps, weights.data[start:end])).ravel()
-        entry = json.dumps([term, postings.tolist()], ensure_ascii=False, separators=(",", ":"))
+        entry = f"[{_json(term)},[{','.join(numbers[2 * bounds[column] : 2 * bounds[column + 1]])}]]"
         shard.append(entry)
         size += len(entry)
         if size >= SHARD_BYTES:

@@ -141,3 +141,35 @@ def test_a_heading_changed_out_of_recognition_is_an_error_not_a_page_without_ent
     html = markdown.markdown(aside.replace(f"{blocks.mark}t", "changed"), extensions=["attr_list", "toc"])
     with pytest.raises(EntriesLost, match="p.md"):
         blocks.put_back("p.md", html)
+
+
+def test_the_search_index_job_writes_the_same_files_in_a_fresh_process(tmp_path: Path):
+    """The job `digest serve` hands to a spawned worker pickles, and writes what it writes here."""
+    import pickle
+    import threading
+
+    from generator import executor
+    from generator.executor import ForkExecutor
+    from generator.plugin.pages import SearchIndexJob
+    from generator.site.search_index import SearchPage
+
+    from ..site.test_search_index import corpus
+
+    pages = [SearchPage("digest/a/", "A", "About a."), SearchPage("digest/b/", "B"), SearchPage("digest/c/", "C")]
+    here = SearchIndexJob(pages, corpus(), tmp_path / "here")
+    assert pickle.loads(pickle.dumps(here)) == here
+    here()
+    if not executor._can_spawn():
+        pytest.skip("one core: no process of its own")
+    stop = threading.Event()
+    server = threading.Thread(target=stop.wait)
+    server.start()
+    try:
+        ForkExecutor().background(SearchIndexJob(pages, corpus(), tmp_path / "there"), picklable=True).result()
+    finally:
+        stop.set()
+        server.join()
+    files = sorted(p.relative_to(tmp_path / "here") for p in (tmp_path / "here").rglob("*") if p.is_file())
+    assert len(files) > 3
+    for name in files:
+        assert (tmp_path / "there" / name).read_bytes() == (tmp_path / "here" / name).read_bytes()

@@ -37,11 +37,11 @@ PAGES = [
 
 def corpus(count: int = 40) -> list[SearchPaper]:
     papers = [
-        SearchPaper(paper(f"paper-{i:03d}", f"Paper {i} about topic{i % 7}", f"Common words and word{i}."), i % 3, f"paper-{i:03d}")
+        SearchPaper.of(paper(f"paper-{i:03d}", f"Paper {i} about topic{i % 7}", f"Common words and word{i}."), i % 3, f"paper-{i:03d}")
         for i in range(count)
     ]
     papers.append(
-        SearchPaper(
+        SearchPaper.of(
             paper(
                 "snapkv",
                 "SnapKV: LLM Knows What You are Looking for Before Generation",
@@ -78,7 +78,7 @@ def test_every_paper_is_one_document_on_its_page():
     by_anchor = {doc[2]: doc for doc in docs}
     for item in papers:
         title, page, _, abstract = by_anchor[item.anchor]
-        assert (title, page, abstract) == (item.paper.title, item.page, item.paper.abstract)
+        assert (title, page, abstract) == (item.title, item.page, item.abstract)
     assert sum(meta["buckets"]) == len(papers)
 
 
@@ -121,7 +121,7 @@ def test_terms_are_sorted_and_shards_start_where_meta_says():
 def test_adding_a_paper_rewrites_only_its_own_bucket():
     papers = corpus()
     before = build_search_index(PAGES, papers)
-    added = SearchPaper(paper("newcomer", "A Newcomer", "Fresh text."), 1, "newcomer")
+    added = SearchPaper.of(paper("newcomer", "A Newcomer", "Fresh text."), 1, "newcomer")
     after = build_search_index(PAGES, [*papers, added])
     changed = {path for path in before if path.startswith(f"{FOLDER}/docs/") and before[path] != after.get(path)}
     new = {path for path in after if path not in before}
@@ -131,7 +131,7 @@ def test_adding_a_paper_rewrites_only_its_own_bucket():
 
 def test_terms_are_cut_from_normalized_text_like_the_worker_does():
     assert normalize("ＫＶ Ｃａｃｈｅ") == "kv cache"
-    wide = SearchPaper(paper("wide", "Ｆｕｌｌｗｉｄｔｈ Title", "x"), 0, "wide")
+    wide = SearchPaper.of(paper("wide", "Ｆｕｌｌｗｉｄｔｈ Title", "x"), 0, "wide")
     _, _, postings = decode(build_search_index(PAGES, [wide]))
     assert "fullwidth" in postings
     assert "x" not in postings  # one-character words are not terms
@@ -153,7 +153,7 @@ def test_an_empty_digest_has_a_valid_empty_index():
 
 
 def test_a_paper_without_links_is_still_a_document():
-    lone = SearchPaper(replace(paper("lone", "Lone Paper", ""), links=()), 0, "lone")
+    lone = SearchPaper.of(replace(paper("lone", "Lone Paper", ""), links=()), 0, "lone")
     meta, docs, postings = decode(build_search_index(PAGES[:1], [lone]))
     assert docs == [["Lone Paper", 0, "lone", ""]]
     assert postings["lone"] == {0: 3}
@@ -183,7 +183,7 @@ def test_word_lists_hold_every_correctable_term_forwards_and_backwards():
 
 
 def test_terms_a_stem_key_misses_are_listed_in_meta():
-    papers = [SearchPaper(paper("sky", "Clear skies", "A blue sky."), 0, "sky")]
+    papers = [SearchPaper.of(paper("sky", "Clear skies", "A blue sky."), 0, "sky")]
     meta = json.loads(build_search_index(PAGES, papers)[f"{FOLDER}/meta.json"])
     assert meta["stem_exceptions"] == {"sky": ["skies"]}
 
@@ -191,14 +191,14 @@ def test_terms_a_stem_key_misses_are_listed_in_meta():
 def test_authors_are_terms_when_papers_have_them():
     base = paper("tri", "FlashAttention", "Fast exact attention.")
     authored = replace(base, authors=("Tri Dao", "Christopher Ré"))
-    _, _, postings = decode(build_search_index(PAGES, [SearchPaper(authored, 0, "tri")]))
+    _, _, postings = decode(build_search_index(PAGES, [SearchPaper.of(authored, 0, "tri")]))
     assert postings["dao"] == {0: 2} and postings["ré"] == {0: 2}
-    _, _, without = decode(build_search_index(PAGES, [SearchPaper(base, 0, "tri")]))
+    _, _, without = decode(build_search_index(PAGES, [SearchPaper.of(base, 0, "tri")]))
     assert "dao" not in without
 
 
 def test_hyphenated_compounds_are_terms_as_one_word_and_as_initials():
-    efficacy = SearchPaper(paper("efficacy", "On the Efficacy of Eviction Policy for Key-Value Constrained Inference", "Text."), 0, "efficacy")
+    efficacy = SearchPaper.of(paper("efficacy", "On the Efficacy of Eviction Policy for Key-Value Constrained Inference", "Text."), 0, "efficacy")
     _, _, postings = decode(
         build_search_index([SearchPage("digest/x/", "X", findable=False)], [efficacy])
     )
@@ -237,9 +237,9 @@ def test_weights_are_count_vectorizers(docs: list[tuple[str, str, str]]):
 
 def test_weights_of_the_golden_digest_are_count_vectorizers():
     papers = corpus()
-    titles = [item.paper.title for item in papers] + ["A page"]
-    bodies = [item.paper.abstract for item in papers] + ["Its text, re-ranked"]
-    names = [" ".join(item.paper.authors) for item in papers] + [""]
+    titles = [item.title for item in papers] + ["A page"]
+    bodies = [item.abstract for item in papers] + ["Its text, re-ranked"]
+    names = [item.names for item in papers] + [""]
     terms, weights = search_index._weights(titles, bodies, names)
     expected_terms, expected = _count_vectorizer_weights(titles, bodies, names)
     assert terms == expected_terms and len(terms) > 50
