@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 # Told the search index's pages and papers as soon as a build knows them.
 SearchStart = Callable[[list[SearchPage], list[SearchPaper]], None]
 LINK_PARTS = 4  # runs of papers whose links forked workers find
+READ_PARTS = 8  # runs of listings forked workers read (more than cores: listings differ in size)
+LISTING_BYTES_PER_PAPER = 1500  # a listing's bytes per paper, about, to choose an executor before reading
 
 
 @dataclass
@@ -86,10 +88,10 @@ class StageCache:
     entries: dict[str, str] | None = None
     """Entry bodies by a hash of everything they show and their template (site/entries.py); None keeps none (`digest build`)."""
 
-    def read(self, source: SourceFile) -> ListingResult:
-        if source not in self.listings:
-            self.listings[source] = _read_source(source)
-        return self.listings[source]
+    def read(self, sources: list[SourceFile], executor: Executor) -> list[ListingResult]:
+        missing = [source for source in dict.fromkeys(sources) if source not in self.listings]
+        self.listings.update(zip(missing, _read_sources(missing, executor)))
+        return [self.listings[source] for source in sources]
 
     def paper_links(self, papers: list[Paper], executor: Executor) -> list[tuple[Link, ...]]:
         keys = [(paper.title, paper.abstract, paper.urls, paper.arxiv_id) for paper in papers]
@@ -126,15 +128,27 @@ def _read_source(source: SourceFile) -> ListingResult:
     return read_file(source.data, source.name, source.year)
 
 
+def _read_sources(sources: list[SourceFile], executor: Executor) -> list[ListingResult]:
+    """Read listings, in order: runs of them in forked workers when the executor has them."""
+    parts = executor.map(lambda run: [_read_source(source) for source in run], split(sources, READ_PARTS))
+    return [result for part in parts for result in part]
+
+
 def read_records(
-    sources: list[SourceFile], cache: StageCache | None = None
+    sources: list[SourceFile], cache: StageCache | None = None, executor: Executor | None = None
 ) -> tuple[list[Record], list[Rejection], list[str], int]:
-    """Decode and read every listing; return records, rejections, warnings and the count read."""
+    """Decode and read every listing; return records, rejections, warnings and the count read.
+
+    Without an ``executor``, one is chosen for the size of the listings (about
+    LISTING_BYTES_PER_PAPER bytes a paper), before the papers can be counted.
+    """
+    if executor is None:
+        executor = choose_executor(sum(len(source.data) for source in sources) // LISTING_BYTES_PER_PAPER)
+    results = cache.read(sources, executor) if cache is not None else _read_sources(sources, executor)
     records: list[Record] = []
     rejected: list[Rejection] = []
     warnings: list[str] = []
-    for source in sources:
-        result = cache.read(source) if cache is not None else _read_source(source)
+    for result in results:
         records += result.records
         rejected += result.rejected
         warnings += result.warnings
@@ -171,7 +185,7 @@ def gather(
     Without an ``executor``, one is chosen for the size of the corpus.
     """
     on_step("read")
-    records, rejected, warnings, records_read = read_records(sources, cache)
+    records, rejected, warnings, records_read = read_records(sources, cache, executor)
     on_step("merge")
     papers = correct_papers(merge_records(records), config)
     executor = executor if executor is not None else choose_executor(len(papers))
