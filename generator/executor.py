@@ -127,6 +127,11 @@ def worker_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def can_fork() -> bool:
+    """Tell whether this process may fork workers now (see worker_count)."""
+    return worker_count() >= 2
+
+
 def split(items: Sequence[Part], count: int) -> list[Sequence[Part]]:
     """Cut items into at most count runs of consecutive items of about equal length."""
     count = max(1, min(count, len(items)))

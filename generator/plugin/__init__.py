@@ -21,8 +21,8 @@ from mkdocs.structure.pages import Page
 
 from ..constants import SEARCH_FOLDER
 from ..errors import DigestError
-from ..executor import Pending, choose_executor
-from ..output import OutputError, WriteResult, write_file
+from ..executor import Pending, can_fork, choose_executor
+from ..output import OutputError, WriteResult, write_file, write_site_folder
 from ..pipeline import Digest
 from ..site.nav import digest_nav
 from ..site.search_index import SearchPage, SearchPaper
@@ -39,6 +39,7 @@ from .pages import (
     load,
     require_extensions,
     with_overview,
+    SEARCH_GO,
     SearchIndexJob,
 )
 from .preview import PreviewSession, add_banner, preview_log, problem_banner
@@ -63,7 +64,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.serving = False
         self.preview = PreviewSession()
         self.material = Material()
-        self.search_job: Pending[WriteResult] | None = None
+        self.search_job: Pending[WriteResult | dict[str, str]] | None = None
+        self.search_go = Path(SEARCH_GO)  # in site_dir, once a build knows it
+        self.search_waits = False
         # Generated files (src_uri) of this build.
         self.generated: set[str] = set()
         self.entry_blocks = EntryBlocks()
@@ -84,12 +87,16 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         root = Path(config.config_file_path).resolve().parent
         before = self.preview.begin(root / self.config.config)
         self.material.configure(config)
-        # A dirty build (`digest serve`) leaves the site folder as it is: the
-        # search index can be built and written from the moment the papers are
-        # laid out. Otherwise MkDocs empties the folder after on_config.
+        # A preview rebuild, which may not fork (the web server runs threads),
+        # starts the search index in a process of its own from the moment the
+        # papers are laid out; it writes once on_files says the site folder is
+        # ready. A build that forks starts it in on_files: a worker forked
+        # earlier would leave the threads that serve it behind, and the pages
+        # could no longer be rendered by forked workers.
         folder = Path(config.site_dir) / SEARCH_FOLDER
-        early = self.material.search and self.preview.dirty
-        start_search = partial(self._start_search, folder=folder) if early else None
+        self.search_go = Path(config.site_dir) / SEARCH_GO
+        early = self.material.search and self.serving and not can_fork()
+        start_search = partial(self._start_search, folder=folder, go=self.search_go) if early else None
         try:
             report = root / self.config.report if self.config.report else None
             self.loaded = load(config, root / self.config.config, report, self.preview, self.digest, self.serving, start_search)
@@ -119,10 +126,15 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if digest is not None and self.material.search and self.search_job is None and (digest.exact or not folder.is_dir()):
             # Built and written beside MkDocs' page rendering (the site folder was emptied before on_files).
             self._start_search(digest.search_pages, digest.search_papers, folder)
+        if self.search_waits:
+            self.search_go.touch()  # the job started early may write now
         return files
 
-    def _start_search(self, pages: list[SearchPage], papers: list[SearchPaper], folder: Path) -> None:
-        job = SearchIndexJob(pages, papers, folder)
+    def _start_search(self, pages: list[SearchPage], papers: list[SearchPaper], folder: Path, go: Path | None = None) -> None:
+        if go is not None:
+            go.unlink(missing_ok=True)
+        self.search_waits = go is not None
+        job = SearchIndexJob(pages, papers, folder, go)
         self.search_job = choose_executor(len(papers)).background(job, picklable=True)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -168,6 +180,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if self.search_job is not None:
             self.search_job.cancel()
             self.search_job = None
+        self.search_go.unlink(missing_ok=True)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         # docs/ (with the output folder) and mkdocs.yml are watched by MkDocs itself.
@@ -181,9 +194,13 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if self.search_job is not None:
             job, self.search_job = self.search_job, None
             try:
-                job.result()
+                written = job.result()
+                if isinstance(written, dict):  # built at once, here: written now
+                    write_site_folder(written, Path(config.site_dir) / SEARCH_FOLDER)
             except OutputError as error:
                 raise PluginError(str(error)) from None
+            finally:
+                self.search_go.unlink(missing_ok=True)
         self.preview.watch()
         if self.preview.problem is None and self.digest is not None and self.config.report:
             try:

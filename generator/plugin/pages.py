@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+import os
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape
@@ -23,6 +25,10 @@ from ..site.escape import html_attr
 from ..site.search_index import SearchPage, SearchPaper, build_search_index
 from .preview import TRIGGER, GeneratedFile, PreviewSession, log
 
+# A dotfile in site_dir (MkDocs never publishes or cleans those): a search
+# index job started early may write once it exists (see SearchIndexJob).
+SEARCH_GO = ".topic-digest-search-go"
+GO_POLL_SECONDS = 0.05
 ASSETS = Path(__file__).resolve().parent.parent / "site" / "assets"
 ASSET_FOLDER = "assets/topic-digest"
 SEARCH_WORKER = f"{ASSET_FOLDER}/search-worker.js"
@@ -83,18 +89,30 @@ class SearchIndexJob:
     """Build the digest's search index and write it into its folder of the site (raising OutputError).
 
     It pickles (the papers as the index sees them), so `digest serve`, which
-    may not fork, can still build it in a worker process beside MkDocs.
+    may not fork, can still build it in a worker process beside MkDocs. With
+    ``go``, a job started before on_files (when the preview may still empty
+    the site folder) waits to write until that file exists; run in the
+    process that started it, it returns the files for that process to write.
     """
 
     pages: list[SearchPage]
     papers: list[SearchPaper]
     folder: Path
+    go: Path | None = None
+    starter: int = field(default_factory=os.getpid)
 
     @without_cyclic_gc
-    def __call__(self) -> WriteResult:
+    def __call__(self) -> WriteResult | dict[str, str]:
         prefix = f"{SEARCH_FOLDER}/"
-        files = build_search_index(self.pages, self.papers)
-        return write_site_folder({path.removeprefix(prefix): text for path, text in files.items()}, self.folder)
+        files = {path.removeprefix(prefix): text for path, text in build_search_index(self.pages, self.papers).items()}
+        if self.go is not None:
+            if os.getpid() == self.starter:
+                return files
+            while not self.go.exists():
+                if os.getppid() != self.starter:  # the build is gone
+                    return WriteResult()
+                time.sleep(GO_POLL_SECONDS)
+        return write_site_folder(files, self.folder)
 
 
 def require_extensions(config: MkDocsConfig) -> None:

@@ -230,7 +230,6 @@ def _term_shards(terms: list[str], weights: sparse.csc_matrix) -> list[tuple[str
     gaps[firsts] = docs[firsts]  # each term's first document counts from 0
     pairs = np.empty(2 * len(docs), dtype=np.int64)
     pairs[0::2], pairs[1::2] = gaps, weights.data
-    numbers = list(map(str, pairs.tolist()))
     shards: list[tuple[str, str]] = []
     shard: list[str] = []
     first = ""
@@ -238,7 +237,8 @@ def _term_shards(terms: list[str], weights: sparse.csc_matrix) -> list[tuple[str
     for column, term in enumerate(terms):
         if not shard:
             first = term
-        entry = f"[{_json(term)},[{','.join(numbers[2 * bounds[column] : 2 * bounds[column + 1]])}]]"
+        postings = ",".join(map(str, pairs[2 * bounds[column] : 2 * bounds[column + 1]].tolist()))
+        entry = f"[{_json(term)},[{postings}]]"
         shard.append(entry)
         size += len(entry)
         if size >= SHARD_BYTES:

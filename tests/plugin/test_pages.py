@@ -173,3 +173,37 @@ def test_the_search_index_job_writes_the_same_files_in_a_fresh_process(tmp_path:
     assert len(files) > 3
     for name in files:
         assert (tmp_path / "there" / name).read_bytes() == (tmp_path / "here" / name).read_bytes()
+
+
+def test_a_search_index_job_started_early_writes_only_once_told_to(tmp_path: Path):
+    """A preview rebuild starts the index before on_files, which may still empty the site folder."""
+    import threading
+    import time
+
+    from generator import executor
+    from generator.executor import ForkExecutor
+    from generator.plugin.pages import SearchIndexJob
+    from generator.site.search_index import SearchPage
+
+    from ..site.test_search_index import corpus
+
+    pages = [SearchPage("digest/a/", "A", "About a.")]
+    go = tmp_path / ".go"
+    # Run where it was started (no process to spare): it hands the files back, writing nothing.
+    here = SearchIndexJob(pages, corpus(), tmp_path / "here", go)()
+    assert isinstance(here, dict) and "meta.json" in here and not (tmp_path / "here").exists()
+    if not executor._can_spawn():
+        pytest.skip("one core: no process of its own")
+    stop = threading.Event()
+    server = threading.Thread(target=stop.wait)
+    server.start()
+    try:
+        job = ForkExecutor().background(SearchIndexJob(pages, corpus(), tmp_path / "there", go), picklable=True)
+        time.sleep(3)  # time enough to build this small index
+        assert not (tmp_path / "there").exists()
+        go.touch()
+        job.result()
+    finally:
+        stop.set()
+        server.join()
+    assert sorted(p.name for p in (tmp_path / "there").rglob("*.json")) == sorted(Path(name).name for name in here)
