@@ -1,8 +1,10 @@
 """The MkDocs plugin `digest`: runs the pipeline inside `mkdocs build` and `serve`.
 
 The plugin class holds MkDocs' hooks only: what they add to the build is in
-pages.py, the live preview of `digest serve` is a PreviewSession
-(preview.py), and what they do to Material's search is in material.py.
+pages.py, the entries they set aside from Markdown in entry_blocks.py, the
+search index they build beside the pages in search_build.py, the live
+preview of `digest serve` is a PreviewSession (preview.py), and what they do
+to Material's search is in material.py.
 """
 
 from __future__ import annotations
@@ -21,11 +23,10 @@ from mkdocs.structure.pages import Page
 
 from ..constants import SEARCH_FOLDER
 from ..errors import DigestError
-from ..executor import Pending, can_fork, choose_executor
-from ..output import OutputError, WriteResult, write_file, write_site_folder
+from ..executor import can_fork
+from ..output import OutputError, write_file
 from ..pipeline import Digest
 from ..site.nav import digest_nav
-from ..site.search_index import SearchPage, SearchPaper
 from .entry_blocks import EntriesLost, EntryBlocks
 from .material import Material
 from .pages import (
@@ -39,10 +40,9 @@ from .pages import (
     load,
     require_extensions,
     with_overview,
-    SEARCH_GO,
-    SearchIndexJob,
 )
 from .preview import PreviewSession, add_banner, preview_log, problem_banner
+from .search_build import SearchIndexBuild
 
 __all__ = ["ASSETS", "ASSET_FOLDER", "REQUIRED_EXTENSIONS", "DigestPlugin", "DigestPluginConfig"]
 
@@ -64,9 +64,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.serving = False
         self.preview = PreviewSession()
         self.material = Material()
-        self.search_job: Pending[WriteResult | dict[str, str]] | None = None
-        self.search_go = Path(SEARCH_GO)  # in site_dir, once a build knows it
-        self.search_waits = False
+        self.search = SearchIndexBuild()
         # Generated files (src_uri) of this build.
         self.generated: set[str] = set()
         self.entry_blocks = EntryBlocks()
@@ -87,16 +85,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         root = Path(config.config_file_path).resolve().parent
         before = self.preview.begin(root / self.config.config)
         self.material.configure(config)
-        # A preview rebuild, which may not fork (the web server runs threads),
-        # starts the search index in a process of its own from the moment the
-        # papers are laid out; it writes once on_files says the site folder is
-        # ready. A build that forks starts it in on_files: a worker forked
-        # earlier would leave the threads that serve it behind, and the pages
-        # could no longer be rendered by forked workers.
-        folder = Path(config.site_dir) / SEARCH_FOLDER
-        self.search_go = Path(config.site_dir) / SEARCH_GO
+        # A preview rebuild, which may not fork, starts the search index early (see search_build.py).
+        self.search.begin(Path(config.site_dir))
         early = self.material.search and self.serving and not can_fork()
-        start_search = partial(self._start_search, folder=folder, go=self.search_go) if early else None
+        start_search = partial(self.search.start, early=True) if early else None
         try:
             report = root / self.config.report if self.config.report else None
             self.loaded = load(config, root / self.config.config, report, self.preview, self.digest, self.serving, start_search)
@@ -123,19 +115,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         # A fast update keeps the search index, unless the site folder was emptied.
         digest = self.digest
         folder = Path(config.site_dir) / SEARCH_FOLDER
-        if digest is not None and self.material.search and self.search_job is None and (digest.exact or not folder.is_dir()):
-            # Built and written beside MkDocs' page rendering (the site folder was emptied before on_files).
-            self._start_search(digest.search_pages, digest.search_papers, folder)
-        if self.search_waits:
-            self.search_go.touch()  # the job started early may write now
+        if digest is not None and self.material.search and not self.search.started and (digest.exact or not folder.is_dir()):
+            self.search.start(digest.search_pages, digest.search_papers)
+        self.search.ready()
         return files
-
-    def _start_search(self, pages: list[SearchPage], papers: list[SearchPaper], folder: Path, go: Path | None = None) -> None:
-        if go is not None:
-            go.unlink(missing_ok=True)
-        self.search_waits = go is not None
-        job = SearchIndexJob(pages, papers, folder, go)
-        self.search_job = choose_executor(len(papers)).background(job, picklable=True)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.loaded is None:
@@ -177,10 +160,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         # What the failed build meant to write may be missing: rebuild it all next time.
         self.preview.build_failed()
-        if self.search_job is not None:
-            self.search_job.cancel()
-            self.search_job = None
-        self.search_go.unlink(missing_ok=True)
+        self.search.cancel()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         # docs/ (with the output folder) and mkdocs.yml are watched by MkDocs itself.
@@ -191,16 +171,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.preview.shutdown()
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.search_job is not None:
-            job, self.search_job = self.search_job, None
-            try:
-                written = job.result()
-                if isinstance(written, dict):  # built at once, here: written now
-                    write_site_folder(written, Path(config.site_dir) / SEARCH_FOLDER)
-            except OutputError as error:
-                raise PluginError(str(error)) from None
-            finally:
-                self.search_go.unlink(missing_ok=True)
+        try:
+            self.search.finish()
+        except OutputError as error:
+            raise PluginError(str(error)) from None
         self.preview.watch()
         if self.preview.problem is None and self.digest is not None and self.config.report:
             try:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import html
-import os
 import re
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape
@@ -17,18 +15,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..config import display_path, load_config
-from ..constants import ALL_FEED, DIGEST_BIB, FEED_FOLDER, OVERVIEW_MARKER, PAPERS_JSON, SEARCH_FOLDER
-from ..executor import without_cyclic_gc
-from ..output import WriteResult, check_file_target, folder_in_docs, owned_in_docs, write_site_folder
+from ..constants import ALL_FEED, DIGEST_BIB, FEED_FOLDER, OVERVIEW_MARKER, PAPERS_JSON
+from ..output import check_file_target, folder_in_docs, owned_in_docs
 from ..pipeline import Digest, SearchStart, check_generated, load_digest, output_folder, write_generated
 from ..site.escape import html_attr
-from ..site.search_index import SearchPage, SearchPaper, build_search_index
 from .preview import TRIGGER, GeneratedFile, PreviewSession, log
 
-# A dotfile in site_dir (MkDocs never publishes or cleans those): a search
-# index job started early may write once it exists (see SearchIndexJob).
-SEARCH_GO = ".topic-digest-search-go"
-GO_POLL_SECONDS = 0.05
 ASSETS = Path(__file__).resolve().parent.parent / "site" / "assets"
 ASSET_FOLDER = "assets/topic-digest"
 SEARCH_WORKER = f"{ASSET_FOLDER}/search-worker.js"
@@ -82,37 +74,6 @@ def load(
     for message in digest.report.warnings:
         log.warning(message)
     return Loaded(digest, folder, output_folder(digest_config).owned)
-
-
-@dataclass(frozen=True)
-class SearchIndexJob:
-    """Build the digest's search index and write it into its folder of the site (raising OutputError).
-
-    It pickles (the papers as the index sees them), so `digest serve`, which
-    may not fork, can still build it in a worker process beside MkDocs. With
-    ``go``, a job started before on_files (when the preview may still empty
-    the site folder) waits to write until that file exists; run in the
-    process that started it, it returns the files for that process to write.
-    """
-
-    pages: list[SearchPage]
-    papers: list[SearchPaper]
-    folder: Path
-    go: Path | None = None
-    starter: int = field(default_factory=os.getpid)
-
-    @without_cyclic_gc
-    def __call__(self) -> WriteResult | dict[str, str]:
-        prefix = f"{SEARCH_FOLDER}/"
-        files = {path.removeprefix(prefix): text for path, text in build_search_index(self.pages, self.papers).items()}
-        if self.go is not None:
-            if os.getpid() == self.starter:
-                return files
-            while not self.go.exists():
-                if os.getppid() != self.starter:  # the build is gone
-                    return WriteResult()
-                time.sleep(GO_POLL_SECONDS)
-        return write_site_folder(files, self.folder)
 
 
 def require_extensions(config: MkDocsConfig) -> None:

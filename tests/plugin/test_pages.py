@@ -150,7 +150,7 @@ def test_the_search_index_job_writes_the_same_files_in_a_fresh_process(tmp_path:
 
     from generator import executor
     from generator.executor import ForkExecutor
-    from generator.plugin.pages import SearchIndexJob
+    from generator.plugin.search_build import SearchIndexJob
     from generator.site.search_index import SearchPage
 
     from ..site.test_search_index import corpus
@@ -182,7 +182,7 @@ def test_a_search_index_job_started_early_writes_only_once_told_to(tmp_path: Pat
 
     from generator import executor
     from generator.executor import ForkExecutor
-    from generator.plugin.pages import SearchIndexJob
+    from generator.plugin.search_build import SearchIndexJob
     from generator.site.search_index import SearchPage
 
     from ..site.test_search_index import corpus
