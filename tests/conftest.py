@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -96,6 +97,19 @@ def forked_pools(monkeypatch: pytest.MonkeyPatch) -> list[set[int]]:
 
     monkeypatch.setattr(executor, "_fork_pool", recording)
     return pools
+
+
+@contextmanager
+def another_thread() -> Iterator[None]:
+    """Run a second thread meanwhile (as `digest serve`'s web server does), so this process may not fork."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def assert_forked(pools: list[set[int]]) -> None:

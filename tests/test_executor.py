@@ -10,7 +10,7 @@ from generator.enrich import related, topics
 from generator.executor import MIN_PAPERS, SERIAL, ForkExecutor, choose_executor, split
 from generator.models import Origin, Paper
 
-from .conftest import assert_forked
+from .conftest import another_thread, assert_forked
 
 
 def test_split_keeps_order_and_every_item():
@@ -184,17 +184,13 @@ def test_workers_start_with_the_stopping_signals_held_until_they_can_stop(monkey
     assert signal.SIGTERM not in signal.pthread_sigmask(signal.SIG_BLOCK, [])  # this process takes it again
 
 
-def test_with_threads_running_a_picklable_job_runs_in_a_fresh_process_else_here(tmp_path):
+def test_with_threads_running_a_picklable_job_runs_in_a_fresh_process_else_here():
     """`digest serve` runs threads, so it may not fork: a picklable job still gets a process of its own."""
     import os
-    import threading
 
-    if executor._can_spawn() is False:
+    if not executor._can_spawn():
         pytest.skip("one core: no process of its own")
-    stop = threading.Event()
-    server = threading.Thread(target=stop.wait)  # as the web server's thread
-    server.start()
-    try:
+    with another_thread():
         assert executor.worker_count() == 1
         spawned = ForkExecutor().background(os.getpid, picklable=True)
         assert isinstance(spawned, executor._Spawned)
@@ -202,9 +198,6 @@ def test_with_threads_running_a_picklable_job_runs_in_a_fresh_process_else_here(
         assert ForkExecutor().background(os.getpid).result() == os.getpid()  # not picklable: here, at once
         with pytest.raises(ZeroDivisionError):
             ForkExecutor().background(_divide_by_zero, picklable=True).result()
-    finally:
-        stop.set()
-        server.join()
 
 
 def _divide_by_zero() -> float:
