@@ -124,6 +124,10 @@ def worker_count() -> int:
         or multiprocessing.current_process().daemon  # a worker cannot have workers
     ):
         return 1
+    return _cores()
+
+
+def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
@@ -165,11 +169,7 @@ class _Forked(Generic[Result]):
 
 def _can_spawn() -> bool:
     """Tell whether a fresh worker process has a core of its own: forking is unsafe only for threads, as in `digest serve`."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return (
-        cores >= 2
-        and not multiprocessing.current_process().daemon
-    )
+    return _cores() >= 2 and not multiprocessing.current_process().daemon
 
 
 class _Spawned(_Forked[Result]):
