@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import functools
 import shutil
+import socket
 import subprocess
 import sys
 import threading
+import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -67,6 +70,53 @@ def run_digest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, check=False
     )
+
+
+def free_port() -> int:
+    """Return a loopback port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch_text(url: str) -> str | None:
+    """Return the text at a loopback URL, or None while nothing answers there."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def wait_for_text(url: str, needle: str, seconds: float) -> str | None:
+    """Return the text at url once it holds needle, or None after that many seconds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        body = fetch_text(url)
+        if body is not None and needle in body:
+            return body
+        time.sleep(0.3)
+    return None
+
+
+@contextmanager
+def digest_serve(cwd: Path, log: Path) -> Iterator[int]:
+    """Run `digest serve` in cwd on a free loopback port (its output in log); yield the port, then stop it."""
+    port = free_port()
+    with log.open("wb") as stream:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=cwd, stdout=stream, stderr=subprocess.STDOUT,
+        )
+        try:
+            yield port
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 @pytest.fixture(scope="session")

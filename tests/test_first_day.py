@@ -10,15 +10,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .conftest import run_digest
+from .conftest import digest_serve, fetch_text, run_digest, wait_for_text
 
 SITE_URL = "https://lab.github.io/robot-reading"
 
@@ -91,25 +88,11 @@ def digest(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subproce
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _wait_for(url: str, needle: str, seconds: float) -> str:
-    deadline = time.monotonic() + seconds
-    body = ""
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
-                body = response.read().decode("utf-8")
-        except OSError:
-            body = ""
-        if needle in body:
-            return body
-        time.sleep(0.3)
-    raise AssertionError(f"{url} never showed {needle!r}; last body: {body[:300]!r}")
+    body = wait_for_text(url, needle, seconds)
+    if body is None:
+        raise AssertionError(f"{url} never showed {needle!r}; last body: {(fetch_text(url) or '')[:300]!r}")
+    return body
 
 
 def test_a_curators_first_day(tmp_path: Path):
@@ -176,13 +159,7 @@ def test_a_curators_first_day(tmp_path: Path):
         "\n  - id: tactile\n    title: Tactile sensing\n    description: Touch.\n"
     )
     (root / "digest.yml").write_text(broken, encoding="utf-8")
-    port = _free_port()
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=root / "docs", stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
+    with digest_serve(root / "docs", tmp_path / "serve.log") as port:
         page = _wait_for(f"http://127.0.0.1:{port}/", "digest-problem", 90)
         line = broken.splitlines().index("  - id: tactile") + 1
         assert f"digest.yml line {line}: topic &#x27;tactile&#x27; has no `match` phrases" in page
@@ -190,14 +167,6 @@ def test_a_curators_first_day(tmp_path: Path):
         (root / "digest.yml").write_text(broken + "    match: [tactile sensing, tactile]\n", encoding="utf-8")
         fixed = _wait_for(f"http://127.0.0.1:{port}/digest/tactile/", "Tactile Sensing Skins", 90)
         assert "digest-problem" not in fixed
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
 
     rebuilt = digest(root, "build", "--strict")
     assert rebuilt.returncode == 0, rebuilt.stderr

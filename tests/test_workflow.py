@@ -5,17 +5,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
 
-from .conftest import FIXTURES, run_digest
+from .conftest import FIXTURES, digest_serve, fetch_text, run_digest, wait_for_text
 
 
 def new_digest(tmp_path: Path) -> Path:
@@ -111,66 +106,29 @@ def test_other_source_formats_build_together(tmp_path: Path):
         assert {"url": f"https://arxiv.org/abs/{paper['arxiv_id']}", "kind": "other"} in paper["links"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
-            return response.read().decode("utf-8")
-    except OSError:
-        return None
-
-
-def _wait_for(url: str, needle: str, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        body = _get(url)
-        if body is not None and needle in body:
-            return True
-        time.sleep(0.3)
-    return False
-
-
 def test_serve_rebuilds_when_a_listing_is_added(tmp_path: Path):
     root = new_digest(tmp_path)
-    port = _free_port()
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=root, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
+    with digest_serve(root, tmp_path / "serve.log") as port:
         url = f"http://127.0.0.1:{port}/papers.json"
-        assert _wait_for(url, '"id"', 60), "the preview server did not start"
+        assert wait_for_text(url, '"id"', 60), "the preview server did not start"
         listing = "Daily Papers\n\nMay 8\n\nFreshKV: A Brand New Paper\n\nFreshKV compresses the KV cache.\n"
         (root / "data" / "sources" / "fresh.txt").write_text(listing, encoding="utf-8")
         # A fast update shows the paper first; the full build after it updates papers.json.
-        assert _wait_for(f"http://127.0.0.1:{port}/digest/new/", "FreshKV", 60)
-        assert _wait_for(url, "FreshKV: A Brand New Paper", 60), "the full build never followed"
+        assert wait_for_text(f"http://127.0.0.1:{port}/digest/new/", "FreshKV", 60)
+        assert wait_for_text(url, "FreshKV: A Brand New Paper", 60), "the full build never followed"
         assert "Preview: new papers shown" in (tmp_path / "serve.log").read_text(encoding="utf-8")
         # Editing a hand-written page rebuilds it while every generated page is
         # skipped as unchanged: its nav must still name them all.
         index = root / "docs" / "index.md"
         index.write_text(index.read_text(encoding="utf-8") + "\nA sentence added while serving.\n", encoding="utf-8")
-        assert _wait_for(f"http://127.0.0.1:{port}/", "A sentence added while serving", 60)
-        labels = re.findall(r'class="md-ellipsis">\s*(.*?)\s*<', _get(f"http://127.0.0.1:{port}/") or "")
+        assert wait_for_text(f"http://127.0.0.1:{port}/", "A sentence added while serving", 60)
+        labels = re.findall(r'class="md-ellipsis">\s*(.*?)\s*<', fetch_text(f"http://127.0.0.1:{port}/") or "")
         assert "Benchmarks and datasets" in labels and "None" not in labels
         (root / "digest.yml").write_text(
             (root / "digest.yml").read_text(encoding="utf-8").replace("What this digest covers", "Renamed Digest covers"),
             encoding="utf-8",
         )
-        assert _wait_for(f"http://127.0.0.1:{port}/", "Renamed Digest", 60), "digest.yml edits were not picked up"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+        assert wait_for_text(f"http://127.0.0.1:{port}/", "Renamed Digest", 60), "digest.yml edits were not picked up"
 
 
 @pytest.mark.parametrize("theme", ["mkdocs", "readthedocs"])

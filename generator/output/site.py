@@ -24,12 +24,13 @@ def write_site_folder(files: Mapping[str, str | bytes], root: Path) -> WriteResu
     """
     result = WriteResult()
     try:
-        for relative in sorted(files):
-            if write_if_changed(safe_join(root, relative), _bytes(files[relative])):
+        targets = {relative: safe_join(root, relative) for relative in sorted(files)}
+        for relative, target in targets.items():
+            if write_if_changed(target, _bytes(files[relative])):
                 result.written.append(relative)
             else:
                 result.unchanged += 1
-        keep = {safe_join(root, relative) for relative in files}
+        keep = set(targets.values())
         for path in sorted(root.rglob("*"), reverse=True):
             if path.is_dir() and not path.is_symlink():
                 if not any(path.iterdir()):

@@ -21,7 +21,6 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from ..constants import SEARCH_FOLDER
 from ..errors import DigestError
 from ..executor import can_fork
 from ..output import OutputError, write_file
@@ -114,8 +113,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.preview.mark(files, generated, config)
         # A fast update keeps the search index, unless the site folder was emptied.
         digest = self.digest
-        folder = Path(config.site_dir) / SEARCH_FOLDER
-        if digest is not None and self.material.search and not self.search.started and (digest.exact or not folder.is_dir()):
+        if digest is not None and self.material.search and not self.search.started and (digest.exact or not self.search.in_site):
             self.search.start(digest.search_pages, digest.search_papers)
         self.search.ready()
         return files

@@ -69,6 +69,11 @@ class SearchIndexBuild:
     def started(self) -> bool:
         return self._job is not None
 
+    @property
+    def in_site(self) -> bool:
+        """Tell whether the site folder holds an index (an earlier one, in a preview rebuild)."""
+        return (self._site_dir / SEARCH_FOLDER).is_dir()
+
     def begin(self, site_dir: Path) -> None:
         """Start a build that writes its site into site_dir."""
         self.cancel()

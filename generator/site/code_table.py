@@ -73,5 +73,5 @@ def _code_row(site: Site, paper: Paper, code: Link, here: str) -> CodeRow:
         repo=code.repo or code.url.split("://", 1)[1],
         repo_href=html_attr(code.url),
         host=code.label,
-        topics=[PaperRef(site.topics[t].title, site.topic_url(t, here)) for t in paper.topics if t in site.topics],
+        topics=[site.topic_link(t, here) for t in paper.topics if t in site.topics],
     )

@@ -203,10 +203,15 @@ def _weights(titles: list[str], bodies: list[str], names: list[str]) -> tuple[li
     """
 
     def weighted(number: int) -> Counter[str]:
-        counts = Counter(search_terms(f"{titles[number]} {bodies[number]} {names[number]}"))
-        for term in search_terms(titles[number]):
+        # Each field is cut into terms once; the counts follow the order of
+        # first appearance across title, abstract and names, as the joined text's would.
+        title, name_terms = search_terms(titles[number]), search_terms(names[number])
+        counts = Counter(title)
+        counts.update(search_terms(bodies[number]))
+        counts.update(name_terms)
+        for term in title:
             counts[term] += TITLE_WEIGHT - 1
-        for term in search_terms(names[number]):
+        for term in name_terms:
             counts[term] += REPO_WEIGHT - 1
         return counts
 

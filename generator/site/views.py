@@ -140,7 +140,7 @@ class PaperView:
     @functools.cached_property
     def also_in(self) -> list[PaperRef]:
         site = self._site
-        return [PaperRef(site.topics[t].title, site.topic_url(t, self._here)) for t in self._paper.topics[1:] if t in site.topics]
+        return [site.topic_link(t, self._here) for t in self._paper.topics[1:] if t in site.topics]
 
     @functools.cached_property
     def related(self) -> list[PaperRef]:
@@ -275,9 +275,9 @@ class Site:
         page, anchor = self.paging.page_of[paper_id], self.anchors[paper_id]
         return Markup(f"#{anchor}" if page == here else f"{relative_url(page, here, self.use_directory_urls)}#{anchor}")
 
-    def topic_url(self, topic_id: str, here: str) -> Markup:
-        """Return the URL from page `here` to a topic's page, for HTML blocks."""
-        return Markup(relative_url(topic_page(topic_id), here, self.use_directory_urls))
+    def topic_link(self, topic_id: str, here: str) -> PaperRef:
+        """Return a link from page `here` to a topic's page, with its title, by URL (for HTML blocks)."""
+        return PaperRef(self.topics[topic_id].title, Markup(relative_url(topic_page(topic_id), here, self.use_directory_urls)))
 
     def ref(self, paper_id: str, here: str | None) -> PaperRef:
         """Return a link from page `here` to a paper's entry, with its title and date."""

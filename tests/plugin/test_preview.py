@@ -175,14 +175,13 @@ class Served:
 
     def __init__(self, root: Path, tmp: Path) -> None:
         import os
-        import socket
         import subprocess
         import sys
         import threading
 
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        from ..conftest import free_port
+
+        self.port = free_port()
         # MkDocs' own temporary site folder (and anything else temporary) goes here, to be checked after.
         self.tmp = tmp
         tmp.mkdir()

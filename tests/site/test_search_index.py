@@ -218,7 +218,7 @@ def _count_vectorizer_weights(titles: list[str], bodies: list[str], names: list[
     return list(vectorizer.get_feature_names_out()), weights
 
 
-TEXT = st.text(alphabet=st.sampled_from("ab cé1_-Ｆ²ǅ\u200b .ΩK"), max_size=30)
+TEXT = st.text(alphabet=st.sampled_from("ab cé1_-Ｆ²ǅ\u200b .ΩKΣ\u0301ㄱㅏ"), max_size=30)
 
 
 @settings(max_examples=200, deadline=None)
